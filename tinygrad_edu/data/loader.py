@@ -1,0 +1,47 @@
+"""DataLoader: cuts a dataset into batches of Tensors, shuffling reproducibly when asked."""
+import numpy as np
+
+from ..tensor import Tensor
+from .dataset import TensorDataset
+
+
+class DataLoader:
+    """Iterate over `dataset` in batches, like `torch.utils.data.DataLoader` (single process).
+
+    `shuffle=True` draws a new order each epoch from a generator seeded with `seed`, so a
+    lesson gives the same batches every time it is run.
+    """
+
+    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=None):
+        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+            raise ValueError(f"DataLoader: batch_size must be a positive int, got {batch_size!r}")
+        if not hasattr(dataset, "__len__") or not hasattr(dataset, "__getitem__"):
+            raise TypeError(f"DataLoader: dataset must support len() and [i], got {type(dataset).__name__}")
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.drop_last = drop_last
+        self.rng = np.random.default_rng(seed)
+
+    def __len__(self):
+        n = len(self.dataset)
+        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+
+    def _order(self):
+        n = len(self.dataset)
+        return self.rng.permutation(n) if self.shuffle else np.arange(n)
+
+    def _batch(self, idx):
+        """A tuple of Tensors for tuple samples (as TensorDataset gives), else one Tensor."""
+        if isinstance(self.dataset, TensorDataset):
+            return tuple(Tensor(c) for c in self.dataset[idx])  # one gather per array, not per sample
+        samples = [self.dataset[int(i)] for i in idx]
+        if isinstance(samples[0], tuple):
+            return tuple(Tensor(np.stack([np.asarray(v) for v in col])) for col in zip(*samples))
+        return Tensor(np.stack([np.asarray(s) for s in samples]))
+
+    def __iter__(self):
+        order = self._order()
+        stop = len(self) * self.batch_size if self.drop_last else len(order)
+        for start in range(0, stop, self.batch_size):
+            yield self._batch(order[start:start + self.batch_size])
