@@ -1,0 +1,145 @@
+"""`Optimizer`: parameter groups, per-parameter state, `zero_grad` and state dicts.
+
+Subclasses only write `update(p, grad, group, state)`: the arithmetic of one step for one
+parameter, on raw arrays, in place. That keeps each update rule as short as its formula in
+the PyTorch documentation, which it matches step for step.
+"""
+import math
+
+import numpy as np
+
+
+def _host(x):
+    return np.asarray(x.get() if hasattr(x, "get") and not isinstance(x, np.ndarray) else x)
+
+
+def array_module(array):
+    """NumPy for NumPy arrays; CuPy for CuPy arrays (so optimizer math stays on the parameter's device)."""
+    if isinstance(array, np.ndarray):
+        return np
+    import cupy  # only reached when the parameter lives on a GPU
+
+    return cupy
+
+
+class Optimizer:
+    """Base class. `params` is an iterable of Tensors or of dicts `{"params": [...], **overrides}`."""
+
+    def __init__(self, params, defaults):
+        self.defaults = dict(defaults)
+        self.state = {}
+        self.param_groups = []
+        params = list(params)
+        if not params:
+            raise ValueError(f"{type(self).__name__}: got an empty parameter list")
+        groups = params if isinstance(params[0], dict) else [{"params": params}]
+        for group in groups:
+            self.add_param_group(group)
+
+    def add_param_group(self, group):
+        """Add a dict with a "params" list; options it leaves out take the optimizer's defaults."""
+        name = type(self).__name__
+        if not isinstance(group, dict) or "params" not in group:
+            raise TypeError(f"{name}: a param group must be a dict with a 'params' key, got {group!r}")
+        params = group["params"]
+        params = [params] if hasattr(params, "requires_grad") else list(params)
+        for p in params:
+            if not hasattr(p, "requires_grad"):
+                raise TypeError(f"{name}: params must be Tensors, got {type(p).__name__}")
+        seen = {id(p) for g in self.param_groups for p in g["params"]}
+        if any(id(p) in seen for p in params):
+            raise ValueError(f"{name}: a parameter appears in more than one param group")
+        unknown = set(group) - set(self.defaults) - {"params"}
+        if unknown:
+            raise TypeError(f"{name}: unknown option(s) {sorted(unknown)}; expected {sorted(self.defaults)}")
+        self.param_groups.append({**self.defaults, **group, "params": params})
+
+    def zero_grad(self, set_to_none=True):
+        """Forget gradients before the next backward: drop them (default) or fill them with zeros."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                if set_to_none:
+                    p.grad = None
+                else:
+                    p.grad.data[...] = 0
+
+    def step(self, closure=None):
+        """Apply one update to every parameter that has a gradient; `closure` re-evaluates the loss."""
+        loss = closure() if closure is not None else None
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state.setdefault(id(p), {})
+                self.update(p.data, p.grad.data, group, state)
+        return loss
+
+    def update(self, param, grad, group, state):
+        raise NotImplementedError(f"{type(self).__name__} must define update(param, grad, group, state)")
+
+    def state_dict(self):
+        """Plain data like PyTorch's: parameters become their index in group order."""
+        index = {}
+        groups = []
+        for group in self.param_groups:
+            ids = []
+            for p in group["params"]:
+                index.setdefault(id(p), len(index))
+                ids.append(index[id(p)])
+            groups.append({**{k: v for k, v in group.items() if k != "params"}, "params": ids})
+        state = {index[pid]: {k: (v.copy() if hasattr(v, "copy") else v) for k, v in s.items()}
+                 for pid, s in self.state.items() if pid in index}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict):
+        """Restore options and per-parameter state, checking every count and shape against this optimizer."""
+        name = type(self).__name__
+        if not isinstance(state_dict, dict) or set(state_dict) != {"state", "param_groups"}:
+            raise ValueError(f"{name}.load_state_dict: expected a dict with keys 'state' and 'param_groups'")
+        saved_groups = state_dict["param_groups"]
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError(f"{name}.load_state_dict: the file has {len(saved_groups)} param groups, "
+                             f"this optimizer has {len(self.param_groups)}")
+        params = {}
+        for i, (group, saved) in enumerate(zip(self.param_groups, saved_groups)):
+            if len(saved["params"]) != len(group["params"]):
+                raise ValueError(f"{name}.load_state_dict: param group {i} holds {len(saved['params'])} "
+                                 f"parameters in the file and {len(group['params'])} here")
+            params.update(zip(saved["params"], group["params"]))
+        new_state = {}
+        for key, saved in state_dict["state"].items():
+            if key not in params:
+                raise ValueError(f"{name}.load_state_dict: state for parameter {key} has no parameter here")
+            p = params[key]
+            xp = array_module(p.data)
+            entry = {}
+            for k, v in saved.items():
+                if isinstance(v, (int, float)):
+                    entry[k] = v
+                    continue
+                v = _host(v.data if hasattr(v, "requires_grad") else v)
+                if v.shape != p.data.shape:
+                    raise ValueError(f"{name}.load_state_dict: state[{key}][{k!r}] has shape {v.shape}, "
+                                     f"but parameter {key} has shape {p.data.shape}")
+                entry[k] = xp.asarray(v, dtype=p.data.dtype).copy()
+            new_state[id(p)] = entry
+        for group, saved in zip(self.param_groups, saved_groups):
+            options = {k: tuple(v) if isinstance(v, list) else v for k, v in saved.items() if k != "params"}
+            group.update(options)
+        self.state = new_state
+
+    def __repr__(self):
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines += [f"    {k}: {v}" for k, v in sorted(group.items()) if k != "params"]
+        return "\n".join(lines + [")"])
+
+
+def check_hyper(name, **values):
+    """Reject negative or non-finite hyperparameters where they are given, as PyTorch does."""
+    for key, value in values.items():
+        if not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+            raise ValueError(f"{name}: invalid {key} {value!r}: expected a finite number >= 0")
