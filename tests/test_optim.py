@@ -60,13 +60,15 @@ OPTIMIZERS = [
 @pytest.mark.parametrize("name, options", OPTIMIZERS, ids=[f"{n}-{o}" for n, o in OPTIMIZERS])
 def test_ten_steps_match_pytorch(name, options):
     ours, theirs = _make_params()
-    _run(getattr(optim, name)(ours, **options), getattr(torch.optim, name)(theirs, **options), ours, theirs, 10)
+    opt, ref = getattr(optim, name)(ours, **options), getattr(torch.optim, name)(theirs, **options)
+    _run(opt, ref, ours, theirs, 10)
 
 
 def test_param_groups_with_their_own_options():
     ours, theirs = _make_params()
-    opt = optim.SGD([{"params": [ours[0]]}, {"params": [ours[1]], "lr": 0.5, "momentum": 0.5}], lr=0.1)
-    ref = torch.optim.SGD([{"params": [theirs[0]]}, {"params": [theirs[1]], "lr": 0.5, "momentum": 0.5}], lr=0.1)
+    second = {"lr": 0.5, "momentum": 0.5}
+    opt = optim.SGD([{"params": [ours[0]]}, {"params": [ours[1]], **second}], lr=0.1)
+    ref = torch.optim.SGD([{"params": [theirs[0]]}, {"params": [theirs[1]], **second}], lr=0.1)
     assert opt.param_groups[1]["lr"] == 0.5 and opt.param_groups[0]["momentum"] == 0.0
     _run(opt, ref, ours, theirs, 10)
 
@@ -153,7 +155,8 @@ def test_schedulers_match_pytorch(name, options, opt_name):
     extra = {"momentum": 0.9} if opt_name == "SGD" else {}
     opt = getattr(optim, opt_name)(ours, lr=0.1, **extra)
     ref = getattr(torch.optim, opt_name)(theirs, lr=0.1, **extra)
-    sched = (getattr(lr_scheduler, name)(opt, **options), getattr(torch.optim.lr_scheduler, name)(ref, **options))
+    ours_sched = getattr(lr_scheduler, name)(opt, **options)
+    sched = ours_sched, getattr(torch.optim.lr_scheduler, name)(ref, **options)
     assert sched[0].get_last_lr() == pytest.approx(sched[1].get_last_lr())
     _run(opt, ref, ours, theirs, 11, sched)
     key = "betas" if opt_name == "Adam" else "momentum"

@@ -14,15 +14,17 @@ from pathlib import Path
 
 import numpy as np
 
+from .backend import XP_BY_TYPE, to_host
+
 FORMAT = "tinygrad_edu.checkpoint"
 VERSION = 1
 _HEADER = "header.json"
 
 
 def _host_array(x):
-    """A NumPy array for a Tensor's data or an array (CuPy arrays are copied to the host)."""
+    """A NumPy array for a Tensor's data or an array (GPU arrays are copied to the host)."""
     data = x.data if _is_tensor(x) else x
-    return np.asarray(data.get() if hasattr(data, "get") and not isinstance(data, np.ndarray) else data)
+    return np.asarray(to_host(data) if type(data) in XP_BY_TYPE else data)
 
 
 def _is_tensor(x):
@@ -49,7 +51,7 @@ class _Encoder:
             return obj.item()
         if _is_tensor(obj):
             return {"tensor": self._array_ref(obj), "requires_grad": bool(obj.requires_grad)}
-        if isinstance(obj, np.ndarray) or hasattr(obj, "__cuda_array_interface__"):
+        if isinstance(obj, np.ndarray) or type(obj) in XP_BY_TYPE:
             return {"array": self._array_ref(obj)}
         if isinstance(obj, (list, tuple)):
             items = [self.encode(v, f"{where}[{i}]") for i, v in enumerate(obj)]

@@ -1,7 +1,8 @@
 """Optimizers that scale each coordinate by its gradient history: Adagrad, RMSprop, Adam, AdamW."""
 import math
 
-from .optimizer import Optimizer, array_module, check_hyper
+from ..backend import xp_of
+from .optimizer import Optimizer, check_hyper
 
 
 def _with_decay(param, grad, group):
@@ -20,7 +21,7 @@ class Adagrad(Optimizer):
                                       initial_accumulator_value=initial_accumulator_value, eps=eps))
 
     def update(self, param, grad, group, state):
-        xp = array_module(param)
+        xp = xp_of(param)
         if not state:
             state["step"] = 0
             state["sum"] = xp.full_like(param, group["initial_accumulator_value"])
@@ -40,7 +41,7 @@ class RMSprop(Optimizer):
                                       momentum=momentum, centered=centered))
 
     def update(self, param, grad, group, state):
-        xp = array_module(param)
+        xp = xp_of(param)
         alpha = group["alpha"]
         if not state:
             state["step"] = 0
@@ -83,7 +84,7 @@ class Adam(Optimizer):
                                       amsgrad=amsgrad))
 
     def update(self, param, grad, group, state):
-        xp = array_module(param)
+        xp = xp_of(param)
         beta1, beta2 = group["betas"]
         if not state:
             state["step"] = 0

@@ -1,7 +1,7 @@
 """Gradient clipping: rescale all gradients together when their combined norm is too large."""
 import math
 
-from .optimizer import array_module
+from ..backend import xp_of
 
 
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False):
@@ -15,7 +15,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     grads = [p.grad.data for p in params if p.grad is not None]
     if not grads:
         return Tensor(0.0)
-    xp = array_module(grads[0])
+    xp = xp_of(grads[0])
     norm_type = float(norm_type)
     if norm_type == math.inf:
         total = max(float(xp.abs(g).max()) for g in grads)

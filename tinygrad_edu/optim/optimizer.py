@@ -8,18 +8,7 @@ import math
 
 import numpy as np
 
-
-def _host(x):
-    return np.asarray(x.get() if hasattr(x, "get") and not isinstance(x, np.ndarray) else x)
-
-
-def array_module(array):
-    """NumPy for NumPy arrays; CuPy for CuPy arrays (so optimizer math stays on the parameter's device)."""
-    if isinstance(array, np.ndarray):
-        return np
-    import cupy  # only reached when the parameter lives on a GPU
-
-    return cupy
+from ..backend import XP_BY_TYPE, to_host, xp_of
 
 
 class Optimizer:
@@ -113,13 +102,14 @@ class Optimizer:
             if key not in params:
                 raise ValueError(f"{name}.load_state_dict: state for parameter {key} has no parameter here")
             p = params[key]
-            xp = array_module(p.data)
+            xp = xp_of(p.data)
             entry = {}
             for k, v in saved.items():
                 if isinstance(v, (int, float)):
                     entry[k] = v
                     continue
-                v = _host(v.data if hasattr(v, "requires_grad") else v)
+                v = v.data if hasattr(v, "requires_grad") else v
+                v = np.asarray(to_host(v) if type(v) in XP_BY_TYPE else v)
                 if v.shape != p.data.shape:
                     raise ValueError(f"{name}.load_state_dict: state[{key}][{k!r}] has shape {v.shape}, "
                                      f"but parameter {key} has shape {p.data.shape}")
