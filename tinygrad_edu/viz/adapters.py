@@ -1,0 +1,165 @@
+"""How the snapshot reads each graph kind. An adapter answers the same questions for a scalar `Value`
+and for a `Tensor`: a node's parents, op, name, value, gradient, and the gradient each input receives.
+
+Why adapters: the snapshot, the drawing and the widgets are written once, over plain data; only this
+file knows the engines' attributes (contracts 1 and 2 of the project).
+"""
+import json
+import re
+
+from ..scalar import Value
+from . import plain
+
+# ∂out/∂input of each scalar op, as the lesson writes it: a and b are the inputs, out the result.
+_VALUE_LOCALS = {
+    "+": ("1", "1"), "-": ("1", "-1"), "*": ("b", "a"), "/": ("1/b", "-a/b²"),
+    "**": ("b·a^(b-1)", "out·ln(a)"), "neg": ("-1",), "relu": ("1 if a > 0 else 0",),
+    "tanh": ("1 - out²",), "sigmoid": ("out·(1 - out)",), "exp": ("out",), "log": ("1/a",),
+    "sin": ("cos(a)",), "cos": ("-sin(a)",),
+}
+_SYMBOL = re.compile(r"\b(a|b|out)\b")
+
+
+class ValueAdapter:
+    """Scalar graphs: numbers are floats, a local derivative is a number stored on the node."""
+
+    kind = "value"
+
+    def parents(self, node):
+        return node._prev
+
+    def op(self, node):
+        return node._op or None
+
+    def attrs(self, node) -> dict:
+        return {}
+
+    def name(self, node) -> str:
+        """The label, or for an unlabeled constant its value (so `x * 2` reads "2")."""
+        if node.label:
+            return node.label
+        return plain.fmt(node.data) if not node._prev else ""
+
+    def scope(self, node) -> str:
+        return ""
+
+    def shape(self, node) -> list:
+        return []
+
+    def dtype(self, node) -> str:
+        return "float64"
+
+    def value(self, node):
+        return plain.number(node.data)
+
+    def grad(self, node):
+        """The stored `.grad`, or None when no backward() has reached this node yet (Value starts
+        every grad at 0.0, so a node that backward never marked has no gradient to show)."""
+        if node.grad == 0.0 and getattr(node, "_mark", None) is None:
+            return None
+        return plain.number(node.grad)
+
+    def local_texts(self, node, names: list, out_name: str) -> list:
+        op = node._op
+        if op.startswith("**") and len(node._prev) == 1:
+            texts = (f"{op[2:]}·a^({op[2:]}-1)",)
+        else:
+            texts = _VALUE_LOCALS.get(op, ("?",) * len(node._prev))
+        symbols = {"a": names[0], "b": names[-1], "out": out_name}
+        return [_SYMBOL.sub(lambda m: symbols[m.group(1)], t) for t in texts]
+
+    def local_values(self, node) -> list:
+        return [plain.number(v) for v in node._local]
+
+    def carries_grad(self, node, parent) -> bool:
+        return True
+
+    def seed(self, root):
+        return 1.0
+
+    def contributions(self, node, upstream) -> list:
+        return [local * upstream for local in node._local]
+
+    def add(self, a, b):
+        return a + b
+
+    def to_plain(self, x):
+        return plain.number(x)
+
+
+class TensorAdapter:
+    """Tensor graphs: values are arrays (summarized), and the gradient each input receives is computed
+    here by calling the op's own backward on the arrays, never touching the user's `.grad`."""
+
+    kind = "tensor"
+
+    def __init__(self):
+        from .. import backend
+        self._backend = backend
+
+    def parents(self, node):
+        return node._parents
+
+    def op(self, node):
+        return None if node._op is None else node._op.name
+
+    def attrs(self, node) -> dict:
+        return json.loads(json.dumps(node._op.attrs, default=repr))
+
+    def name(self, node) -> str:
+        return node.name or ""
+
+    def scope(self, node) -> str:
+        return "/".join(node._scope)
+
+    def shape(self, node) -> list:
+        return list(node.data.shape)
+
+    def dtype(self, node) -> str:
+        return str(node.data.dtype)
+
+    def value(self, node):
+        return self.to_plain(node.data)
+
+    def grad(self, node):
+        return None if node.grad is None else self.to_plain(node.grad.data)
+
+    def local_texts(self, node, names: list, out_name: str) -> list:
+        local = tuple(getattr(node._op, "local", ()))
+        return [local[i] if i < len(local) else "" for i in range(len(node._parents))]
+
+    def local_values(self, node) -> list:
+        return [None] * len(node._parents)
+
+    def carries_grad(self, node, parent) -> bool:
+        return bool(parent.requires_grad) and getattr(node._op, "differentiable", True)
+
+    def seed(self, root):
+        return self._backend.xp_of(root.data).ones_like(root.data)
+
+    def contributions(self, node, upstream) -> list:
+        """One gradient per input: the op rebuilt from its attrs, run backward on plain arrays."""
+        op = type(node._op)(**node._op.attrs)
+        inputs = [p.data for p in node._parents]
+        grads = op.backward(self._backend.xp_of(node.data), upstream, *inputs, out=node.data)
+        return [g if self.carries_grad(node, p) else None for g, p in zip(grads, node._parents)]
+
+    def add(self, a, b):
+        return a + b
+
+    def to_plain(self, x):
+        return plain.array(self._backend.to_host(x))
+
+
+def adapter_for(root, where: str):
+    """The adapter for `root`'s graph kind, or a clear error naming what was given instead."""
+    if isinstance(root, Value):
+        return ValueAdapter()
+    try:
+        from ..tensor import Tensor
+    except ImportError:
+        Tensor = None
+    if Tensor is not None and isinstance(root, Tensor):
+        return TensorAdapter()
+    raise TypeError(f"{where}: expected a tinygrad_edu Value or Tensor (the result of a computation), "
+                    f"got {type(root).__name__} {root!r:.60}")

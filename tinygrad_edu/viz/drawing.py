@@ -1,0 +1,41 @@
+"""draw(root): the graph as an SVG that Jupyter displays and that can be saved to a file."""
+from pathlib import Path
+
+from .dot import to_dot
+from .render import svg_from_dot
+from .snapshot import snapshot
+
+
+class Drawing:
+    """A rendered graph: `.svg` (the markup), `.source` (DOT), `.snapshot` (the plain data drawn)."""
+
+    def __init__(self, snap: dict, source: str, svg: str):
+        self.snapshot, self.source, self.svg = snap, source, svg
+
+    def _repr_svg_(self) -> str:
+        return self.svg
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        return {"image/svg+xml": self.svg, "text/plain": repr(self)}
+
+    def save(self, path) -> Path:
+        """Write the SVG to `path` (which must end in .svg); returns the path written."""
+        path = Path(path)
+        if path.suffix.lower() != ".svg":
+            raise ValueError(f"Drawing.save: expected a path ending in .svg, got {str(path)!r}")
+        path.write_text(self.svg, encoding="utf-8")
+        return path
+
+    def __repr__(self):
+        kinds = [n["kind"] for n in self.snapshot["nodes"]]
+        return f"<Drawing of a {self.snapshot['graph']} graph: {kinds.count('var')} variables, " \
+               f"{kinds.count('op')} operations>"
+
+
+def draw(root, *, engine: str | None = None, collapsed=()) -> Drawing:
+    """Draw the graph that computed `root` (a `Value` or `Tensor`): variables with their data and grad,
+    each operation as its own node, inputs on the left. `engine` picks Graphviz ("auto", "dot", "wasm");
+    `collapsed` lists name scopes to draw as one box each."""
+    snap = snapshot(root)
+    source, _ = to_dot(snap, collapsed)
+    return Drawing(snap, source, svg_from_dot(source, engine))
