@@ -1,5 +1,44 @@
 """tinygrad_edu: a small deep learning framework for teaching how deep learning frameworks work."""
 from .scope import name_scope
 from .scalar import Value
+from .autograd import grad
+from .creation import (
+    arange,
+    empty,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    manual_seed,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randn,
+    randn_like,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from .dtypes import bool_, float32, float64, int32, int64
+from .grad_mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad
+from .tensor import (
+    Tensor,
+    broadcast_to,
+    cat,
+    chunk,
+    concatenate,
+    gather,
+    matmul,
+    maximum,
+    minimum,
+    pad,
+    split,
+    stack,
+    where,
+)
+from .viz import draw, snapshot
 
-__all__ = ["Value", "name_scope"]
+__all__ = ["Value", "name_scope", "draw", "snapshot"]

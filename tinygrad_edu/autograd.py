@@ -1,0 +1,204 @@
+"""Reverse-mode autodiff over the Tensor graph: `backward()` and `grad()`.
+
+How it runs: an explicit-stack depth-first search orders the graph (no recursion limit, so a
+100,000-op chain works), then nodes are visited output-first. Each node's `Op.backward` turns the
+gradient of its output into gradients of its inputs, which are summed per input. Gradients are plain
+arrays unless `create_graph=True`, where they are Tensors built by the same backward formulas run on
+`tensor_xp`, so they can be differentiated again.
+"""
+
+from . import backend, grad_mode, tensor_xp
+from .tensor import Tensor, _wrap
+
+
+def topological_order(roots) -> list:
+    """Nodes that require grad, each after all of its parents (inputs), found without recursion."""
+    order, seen = [], set()
+    stack = [(root, False) for root in roots]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.append((node, True))
+        for parent in node._parents:
+            if parent.requires_grad and id(parent) not in seen:
+                stack.append((parent, False))
+    return order
+
+
+def _root_gradient(root: Tensor, gradient, create_graph: bool, where: str):
+    if not root.requires_grad:
+        raise RuntimeError(
+            f"{where}: this tensor does not require grad and has no graph behind it; "
+            "create the inputs with requires_grad=True"
+        )
+    if gradient is None:
+        if root.data.size != 1:
+            raise RuntimeError(
+                f"{where}: the output has shape {root.shape}, and a gradient can only be created implicitly "
+                f"for one element; pass gradient=<a tensor of shape {root.shape}> (e.g. ones_like(out)), "
+                "or reduce it first with .sum() or .mean()"
+            )
+        g = backend.XP_BY_TYPE[type(root.data)].ones_like(root.data)
+        return _wrap(g, None, (), False) if create_graph else g
+    g = gradient if isinstance(gradient, Tensor) else Tensor(gradient, dtype=root.dtype, device=root.device)
+    if g.shape != root.shape:
+        raise RuntimeError(f"{where}: gradient has shape {g.shape} but the output has shape {root.shape}")
+    return g if create_graph else g.data
+
+
+def _freed_error(node: Tensor) -> RuntimeError:
+    return RuntimeError(
+        f"backward: trying to go through the graph a second time, but the part behind op '{node._op.name}' "
+        f"(output shape {node.shape}) was freed by the first backward(); call backward(retain_graph=True) "
+        "the first time if you need to backpropagate through it again"
+    )
+
+
+def _check_grads(op, grads, xp) -> None:
+    """Anomaly mode: name the op whose backward produced NaN/Inf."""
+    for i, g in enumerate(grads):
+        if g is None:
+            continue
+        array = g.data if isinstance(g, Tensor) else g
+        if array.dtype.kind == "f" and not bool(xp.all(xp.isfinite(array))):
+            raise RuntimeError(
+                f"anomaly: backward of op '{op.name}' produced NaN/Inf in the gradient of input {i}"
+            )
+
+
+def _run_hooks(node: Tensor, g, create_graph: bool):
+    for hook in node._hooks:
+        result = hook(g if create_graph else _wrap(g, None, (), False))
+        if result is not None:
+            g = result if create_graph else result.data
+    return g
+
+
+def _accumulate_leaf(node: Tensor, g, create_graph: bool) -> None:
+    """Add g to node.grad (PyTorch leaves accumulate; zero them between steps)."""
+    if node.grad is None:
+        node.grad = g if create_graph else _wrap(g, None, (), False)
+    elif create_graph:
+        node.grad = node.grad + g
+    else:
+        node.grad.data = node.grad.data + g
+
+
+def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool, capture=None) -> None:
+    """Propagate `root_grads` from `roots` to every node. With `capture` (dict id -> None), the gradients
+    reaching those nodes are stored there instead of being added to `.grad`."""
+    grads, owned = {}, set()
+    for root, g in zip(roots, root_grads):
+        key = id(root)
+        grads[key] = g if key not in grads else grads[key] + g
+    record = grad_mode.enabled
+    grad_mode.enabled = create_graph
+    try:
+        for node in reversed(topological_order(roots)):
+            g = grads.pop(id(node), None)
+            if g is None:
+                continue
+            if node._hooks:
+                g = _run_hooks(node, g, create_graph)
+            op = node._op
+            if capture is not None:
+                if id(node) in capture:
+                    capture[id(node)] = g
+            elif op is None or node._retains_grad:
+                _accumulate_leaf(node, g, create_graph)
+            if op is None:
+                continue
+            if node._freed:
+                raise _freed_error(node)
+            parents = node._parents
+            if create_graph:
+                xp, in_grads = tensor_xp, op.backward(tensor_xp, g, *parents, out=node)
+            else:
+                xp = backend.XP_BY_TYPE[type(node.data)]
+                in_grads = op.backward(xp, g, *[p.data for p in parents], out=node.data)
+            if grad_mode.anomaly:
+                _check_grads(op, in_grads, backend.XP_BY_TYPE[type(node.data)])
+            for parent, pg in zip(parents, in_grads):
+                if pg is None or not parent.requires_grad:
+                    continue
+                key = id(parent)
+                prev = grads.get(key)
+                if prev is None:
+                    grads[key] = pg
+                elif create_graph:
+                    grads[key] = prev + pg
+                elif key in owned:
+                    prev += pg
+                else:
+                    grads[key] = prev + pg
+                    owned.add(key)
+            if not retain_graph:
+                node._freed = True
+    finally:
+        grad_mode.enabled = record
+
+
+def backward(root: Tensor, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None) -> None:
+    """root.backward(): add d(root)/d(leaf) to every leaf's `.grad` (and to tensors that retain_grad()).
+
+    `retain_graph` defaults to `create_graph`; without it the graph is marked freed and a second
+    backward through it raises. `inputs` limits accumulation to the given tensors."""
+    retain = create_graph if retain_graph is None else retain_graph
+    g = _root_gradient(root, gradient, create_graph, "backward")
+    if inputs is None:
+        run_backward([root], [g], retain, create_graph)
+        return
+    targets = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    results = grad(
+        [root],
+        targets,
+        [g if create_graph else _wrap(g, None, (), False)],
+        retain,
+        create_graph,
+        allow_unused=True,
+    )
+    for t, r in zip(targets, results):
+        if r is not None:
+            _accumulate_leaf(t, r if create_graph else r.data, create_graph)
+
+
+def grad(
+    outputs,
+    inputs,
+    grad_outputs=None,
+    retain_graph=None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple:
+    """tinygrad_edu.grad(outputs, inputs): the gradients of `outputs` w.r.t. `inputs`, returned as a tuple
+    instead of being added to `.grad` (like torch.autograd.grad)."""
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    if grad_outputs is None:
+        grad_outputs = [None] * len(outputs)
+    elif isinstance(grad_outputs, Tensor):
+        grad_outputs = [grad_outputs]
+    if len(grad_outputs) != len(outputs):
+        raise ValueError(f"grad: got {len(grad_outputs)} grad_outputs for {len(outputs)} outputs")
+    for i, t in enumerate(inputs):
+        if not isinstance(t, Tensor) or not t.requires_grad:
+            raise RuntimeError(f"grad: input {i} does not require grad, so it has no gradient")
+    root_grads = [_root_gradient(o, g, create_graph, "grad") for o, g in zip(outputs, grad_outputs)]
+    capture = {id(t): None for t in inputs}
+    retain = create_graph if retain_graph is None else retain_graph
+    run_backward(outputs, root_grads, retain, create_graph, capture)
+    results = []
+    for i, t in enumerate(inputs):
+        g = capture[id(t)]
+        if g is None and not allow_unused:
+            raise RuntimeError(
+                f"grad: input {i} (shape {t.shape}) was not used to compute the outputs; "
+                "pass allow_unused=True to get None for it"
+            )
+        results.append(g if g is None or create_graph else _wrap(g, None, (), False))
+    return tuple(results)

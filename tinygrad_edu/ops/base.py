@@ -1,0 +1,84 @@
+"""The `Op` contract: one small class per primitive, forward and backward side by side.
+
+Every part of tinygrad_edu uses these classes: the Tensor engine, the gradient checker, the graph
+drawings and (later) static graphs. So an op must be:
+
+- re-runnable from its attributes: `type(op)(**op.attrs).forward(xp, *arrays)` gives the same result;
+  `attrs` holds plain, JSON-able data (ints, floats, strings, tuples, None);
+- pure: the result depends only on the inputs and attrs (randomness arrives as an input, e.g. a mask);
+- array-module agnostic: `xp` is numpy, cupy, the strict test backend, or, for `create_graph=True`,
+  `tinygrad_edu.tensor_xp` (a NumPy-like namespace over Tensors). Ops never import numpy for math.
+
+`backward(xp, g, *inputs, out)` returns one gradient per input (None where none flows), each already
+reduced to that input's shape. It uses only operators (+ - * / ** comparisons), `.shape`, `.ndim`,
+`.dtype`, `.reshape`, `.T`, indexing and `xp.<numpy function>`, so the one formula works on arrays (fast
+plain backward) and on Tensors (differentiable backward). Where a backward needs another op (e.g. the
+scatter-add behind indexing), it goes through `call(xp, op, *inputs)`.
+"""
+
+
+class Op:
+    """Base class. Subclasses set `name`, `local` (the local derivative per input, for teaching) and
+    implement `forward` and `backward`. `differentiable = False` marks ops whose outputs never carry
+    gradients (comparisons, argmax)."""
+
+    __slots__ = ("attrs",)
+    name = "op"
+    local: tuple = ()
+    differentiable = True
+
+    def __init__(self, **attrs):
+        self.attrs = attrs
+
+    def forward(self, xp, *arrays):
+        """Compute the output array from input arrays."""
+        raise NotImplementedError(f"{type(self).__name__}.forward")
+
+    def backward(self, xp, g, *inputs, out):
+        """Given g = dL/d(out), return dL/d(input) for each input (None where no gradient flows)."""
+        raise NotImplementedError(f"{type(self).__name__}.backward")
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.attrs.items())
+        return f"{type(self).__name__}({args})"
+
+
+def call(xp, op: Op, *inputs):
+    """Run `op` inside another op's backward: directly on arrays, or recorded as a graph node when
+    `xp` is the Tensor namespace (create_graph=True), so second derivatives flow through it too."""
+    record = getattr(xp, "apply_op", None)
+    if record is None:
+        return op.forward(xp, *inputs)
+    return record(op, *inputs)
+
+
+def unbroadcast(xp, g, shape: tuple):
+    """Sum `g` over the axes that broadcasting added or stretched, so it matches `shape` again.
+
+    Why: in `a + b` with a of shape (3, 4) and b of shape (4,), b was used 3 times, so its gradient
+    is the sum of the 3 rows of g.
+    """
+    gshape = g.shape
+    if gshape == shape:
+        return g
+    lead = len(gshape) - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, size in enumerate(shape) if size == 1 and gshape[i + lead] != 1
+    )
+    if axes:
+        g = xp.sum(g, axis=axes, keepdims=True)
+    return g.reshape(shape)
+
+
+def keepdims_shape(shape: tuple, axis) -> tuple:
+    """The shape a reduction over `axis` has with keepdims=True (axis None means every axis)."""
+    if axis is None:
+        return (1,) * len(shape)
+    return tuple(1 if i in axis else size for i, size in enumerate(shape))
+
+
+def expand_reduced(xp, g, shape: tuple, axis, keepdims: bool):
+    """Broadcast a reduction's gradient back over the reduced axes (the backward of a sum)."""
+    if not keepdims:
+        g = g.reshape(keepdims_shape(shape, axis))
+    return xp.broadcast_to(g, shape)

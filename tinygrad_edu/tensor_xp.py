@@ -1,0 +1,115 @@
+"""A NumPy-like namespace over Tensors, passed as `xp` to op backwards when `create_graph=True`.
+
+Why: each op's backward is written once with `xp.<function>`. With arrays it computes gradients; with
+this namespace the same formula builds graph nodes, so gradients can be differentiated again.
+Piecewise-constant functions (sign, comparisons) return constants: their derivative is zero.
+"""
+
+from . import backend
+from .ops import elementwise as E
+from .ops import linalg as L
+from .ops import reduce as R
+from .ops import shape as S
+from .tensor import Tensor, _axes, _wrap, apply, broadcast_to, maximum, minimum, where
+
+apply_op = apply
+__all__ = ["apply_op", "broadcast_to", "maximum", "minimum", "where"]
+
+
+def _xp(x: Tensor):
+    return backend.XP_BY_TYPE[type(x.data)]
+
+
+def exp(x):
+    return x.exp()
+
+
+def log(x):
+    return x.log()
+
+
+def sqrt(x):
+    return x.sqrt()
+
+
+def sin(x):
+    return x.sin()
+
+
+def cos(x):
+    return x.cos()
+
+
+def tanh(x):
+    return x.tanh()
+
+
+def abs(x):
+    return x.abs()
+
+
+def sign(x):
+    return x.sign()
+
+
+def sum(x, axis=None, keepdims=False, dtype=None):
+    if dtype is not None:
+        x = x.to(dtype)
+    return apply(R.Sum(axis=_axes(axis, x.ndim, "sum"), keepdims=keepdims), x)
+
+
+def mean(x, axis=None, keepdims=False):
+    return apply(R.Mean(axis=_axes(axis, x.ndim, "mean"), keepdims=keepdims), x)
+
+
+def matmul(a, b):
+    return apply(L.MatMul(), a, b)
+
+
+def transpose(x, axes=None):
+    axes = tuple(range(x.ndim - 1, -1, -1)) if axes is None else tuple(axes)
+    return apply(S.Permute(dims=axes), x)
+
+
+def swapaxes(x, a, b):
+    return x.transpose(a, b)
+
+
+def flip(x, axis=None):
+    return apply(S.Flip(axes=_axes(axis, x.ndim, "flip")), x)
+
+
+def reshape(x, shape):
+    return x.reshape(shape)
+
+
+def expand_dims(x, axis):
+    return x.unsqueeze(axis)
+
+
+def zeros_like(x, dtype=None):
+    return _wrap(_xp(x).zeros_like(x.data, dtype=dtype), None, (), False)
+
+
+def ones_like(x, dtype=None):
+    return _wrap(_xp(x).ones_like(x.data, dtype=dtype), None, (), False)
+
+
+def concatenate(xs, axis=0):
+    return apply(S.Cat(axis=axis % xs[0].ndim), *xs)
+
+
+def stack(xs, axis=0):
+    return apply(S.Stack(axis=axis % (xs[0].ndim + 1)), *xs)
+
+
+def tile(x, reps):
+    return apply(S.Repeat(repeats=tuple(reps)), x)
+
+
+def logical_not(x):
+    return apply(E.LogicalNot(), x)
+
+
+def isfinite(x):
+    return _wrap(_xp(x).isfinite(x.data), None, (), False)
