@@ -4,18 +4,10 @@ import re
 import shutil
 
 import pytest
+from test_snapshot_value import classic
 
 from tinygrad_edu import Value, draw
 from tinygrad_edu.viz import snapshot, svg_from_dot, to_dot
-
-
-def classic():
-    x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
-    a = x + y
-    a.label = "a"
-    f = a * z
-    f.label = "f"
-    return f
 
 
 def svg_ids(svg: str) -> set:
