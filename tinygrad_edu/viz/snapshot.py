@@ -33,7 +33,9 @@ def snapshot(root) -> dict:
             parent_ids = [index[id(p)] for p in adapter.parents(node)]
             nodes.append(_op_node(adapter, node, k, parent_ids))
             edges.extend(_edges(adapter, node, k, parent_ids, names))
-    events = _forward_events(adapter, order, index, names) + _backward_events(adapter, order, index, names)
+    broadcast = {e["id"]: e["broadcast"] for e in edges if e.get("broadcast")}
+    events = _forward_events(adapter, order, index, names) + _backward_events(adapter, order, index, names,
+                                                                              broadcast)
     for step, event in enumerate(events):
         event["step"] = step
     return {"format": "tinygrad_edu.snapshot/1", "graph": adapter.kind, "root": f"v{len(order) - 1}",
@@ -107,7 +109,7 @@ def _expression(op: str, args: list) -> str:
     return f"{op}({', '.join(args)})"
 
 
-def _backward_events(adapter, order: list, index: dict, names: list) -> list:
+def _backward_events(adapter, order: list, index: dict, names: list, broadcast: dict) -> list:
     """From the output (∂root/∂root = 1) back to the inputs, one event per edge a gradient flows on.
 
     Reverse topological order guarantees every user of a value has passed its gradient back before
@@ -140,16 +142,20 @@ def _backward_events(adapter, order: list, index: dict, names: list) -> list:
             j = index[id(parent)]
             grads[j] = product if j not in grads else adapter.add(grads[j], product)
             received[j] += 1
-            events.append(_edge_event(adapter, k, i, j, names, upstream_plain, values[i], texts[i],
-                                      adapter.to_plain(product), adapter.to_plain(grads[j]),
-                                      received[j], uses[j]))
+            event = _edge_event(k, i, j, names, upstream_plain, values[i], texts[i],
+                                adapter.to_plain(product), adapter.to_plain(grads[j]), received[j], uses[j])
+            if event["edge"] in broadcast:
+                shape = "×".join(map(str, broadcast[event["edge"]]["to"])) or "scalar"
+                event["text"] += f"   (summed over the broadcast axes back to [{shape}])"
+            events.append(event)
     return events
 
 
-def _edge_event(adapter, k, i, j, names, upstream, local, local_text, product, total, use, uses) -> dict:
+def _edge_event(k, i, j, names, upstream, local, local_text, product, total, use, uses) -> dict:
     top, child, parent = names[-1], names[k], names[j]
     up = plain.describe(upstream)
-    steps = [f"{up} · {local_text}"] if local_text else []
+    shown = f"({local_text})" if " " in local_text else local_text
+    steps = [f"{up} · {shown}"] if local_text else []
     if local is not None and plain.fmt(local) != local_text:
         steps.append(f"{up} · {plain.fmt(local)}")
     text = (f"∂{top}/∂{parent} {'+=' if use > 1 else '='} ∂{top}/∂{child} · ∂{child}/∂{parent}"
