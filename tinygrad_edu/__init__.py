@@ -39,6 +39,7 @@ from .tensor import (
     stack,
     where,
 )
+from .functional_conv import avg_pool2d, conv2d, dropout, einsum, max_pool2d
 from .viz import draw, snapshot
 
 __all__ = ["Value", "name_scope", "draw", "snapshot"]

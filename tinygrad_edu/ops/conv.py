@@ -18,11 +18,6 @@ those is again one of the three.
 from .base import Op, call
 
 
-def conv_output_size(size: int, kernel: int, stride: int, pad_total: int, dilation: int) -> int:
-    """How many window positions fit along one axis (PyTorch's floor formula)."""
-    return (size + pad_total - dilation * (kernel - 1) - 1) // stride + 1
-
-
 def _pad(xp, x, padding):
     top, bottom, left, right = padding
     if not any(padding):
