@@ -23,6 +23,7 @@ from .creation import (
     zeros_like,
 )
 from .dtypes import bool_, float32, float64, int32, int64
+from .gradcheck import gradcheck
 from .grad_mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .tensor import (
     Tensor,
@@ -43,3 +44,10 @@ from .functional_conv import avg_pool2d, conv2d, dropout, einsum, max_pool2d
 from .viz import draw, snapshot
 
 __all__ = ["Value", "name_scope", "draw", "snapshot"]
+__all__ += [
+    "Tensor", "tensor", "from_numpy", "zeros", "ones", "full", "empty", "arange", "linspace", "eye", "rand",
+    "randn", "randint", "zeros_like", "ones_like", "full_like", "rand_like", "randn_like", "manual_seed",
+    "no_grad", "enable_grad", "is_grad_enabled", "grad", "gradcheck", "detect_anomaly", "cat", "concatenate",
+    "stack", "split", "chunk", "where", "maximum", "minimum", "matmul", "gather", "pad", "broadcast_to",
+    "float32", "float64", "int32", "int64", "bool_",
+]
