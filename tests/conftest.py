@@ -1,0 +1,12 @@
+"""Shared test settings: a modest hypothesis profile (the whole suite must stay fast) and fixtures."""
+import pytest
+from hypothesis import settings
+
+settings.register_profile("project", max_examples=30, deadline=None, print_blob=True)
+settings.load_profile("project")
+
+
+@pytest.fixture(params=["cpu", "strict"])
+def device(request):
+    """Run a test on NumPy and on the strict backend, whose arrays refuse implicit NumPy conversion."""
+    return request.param
