@@ -4,8 +4,8 @@ import re
 import shutil
 
 import pytest
-from test_snapshot_value import classic
 
+from tests.test_snapshot_value import classic
 from tinygrad_edu import Value, draw
 from tinygrad_edu.viz import snapshot, svg_from_dot, to_dot
 

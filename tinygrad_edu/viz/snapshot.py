@@ -43,9 +43,11 @@ def snapshot(root) -> dict:
 
 
 def _var_node(adapter, node, k: int, name: str) -> dict:
+    value, grad = adapter.value(node), adapter.grad(node)
     return {"id": f"v{k}", "kind": "var", "label": adapter.name(node), "name": name,
             "leaf": adapter.op(node) is None, "shape": adapter.shape(node), "dtype": adapter.dtype(node),
-            "value": adapter.value(node), "grad": adapter.grad(node), "scope": adapter.scope(node)}
+            "value": value, "value_text": plain.describe(value), "grad": grad,
+            "grad_text": plain.describe(grad), "scope": adapter.scope(node)}
 
 
 def _op_node(adapter, node, k: int, parent_ids: list) -> dict:
@@ -90,7 +92,8 @@ def _forward_events(adapter, order: list, index: dict, names: list) -> list:
     for k in leaves + computed:
         node, op = order[k], adapter.op(order[k])
         value = adapter.value(node)
-        event = {"phase": "forward", "node": f"v{k}", "value": value, "op_node": None, "edges": []}
+        event = {"phase": "forward", "node": f"v{k}", "value": value, "value_text": plain.describe(value),
+                 "op_node": None, "edges": []}
         if op is None:
             event["text"] = f"{names[k]} = {plain.describe(value)}"
         else:
@@ -125,7 +128,8 @@ def _backward_events(adapter, order: list, index: dict, names: list, broadcast: 
                 uses[index[id(parent)]] += adapter.carries_grad(node, parent)
     received = [0] * len(order)
     seed = adapter.to_plain(grads[root_k])
-    events = [{"phase": "backward", "node": f"v{root_k}", "grad": seed, "uses": 0, "use": 0,
+    events = [{"phase": "backward", "node": f"v{root_k}", "grad": seed, "grad_text": plain.describe(seed),
+               "uses": 0, "use": 0,
                "text": f"∂{top}/∂{top} = 1"}]
     for k in range(root_k, -1, -1):
         node = order[k]
@@ -164,4 +168,5 @@ def _edge_event(k, i, j, names, upstream, local, local_text, product, total, use
         text += f"   (use {use} of {uses}: ∂{top}/∂{parent} so far = {plain.describe(total)})"
     return {"phase": "backward", "node": f"v{j}", "from": f"v{k}", "op_node": f"o{k}", "edge": f"e{k}_{i}",
             "out_edge": f"e{k}_out", "upstream": upstream, "local": local, "local_text": local_text,
-            "product": product, "grad": total, "use": use, "uses": uses, "text": text}
+            "product": product, "grad": total, "grad_text": plain.describe(total), "use": use, "uses": uses,
+            "text": text}
