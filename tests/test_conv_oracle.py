@@ -1,0 +1,123 @@
+"""Shared checks for the conv/pool/einsum/dropout tests, and their gradients of gradients.
+
+Three oracles: PyTorch (float64) for forward, gradients and second derivatives; float64 central
+differences for the gradients; and the strict device, which fails if an op reaches for NumPy.
+"""
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+import tinygrad_edu as tg
+
+DEVICES = ["cpu", "strict"]
+TOL = dict(rtol=1e-9, atol=1e-9)
+
+
+def _ours(arrays, device):
+    return [tg.Tensor(a, dtype="float64", device=device, requires_grad=True) for a in arrays]
+
+
+def _theirs(arrays):
+    return [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in arrays]
+
+
+def check_against_torch(ours, theirs, arrays, device="cpu", seed=0):
+    """Forward values and the gradient of every input match PyTorch for a random output gradient."""
+    mine, ref = _ours(arrays, device), _theirs(arrays)
+    out, expected = ours(*mine), theirs(*ref)
+    assert out.shape == tuple(expected.shape)
+    np.testing.assert_allclose(out.numpy(), expected.detach().numpy(), **TOL)
+    g = np.random.default_rng(seed).standard_normal(out.shape)
+    out.backward(tg.Tensor(g, dtype="float64", device=device))
+    expected.backward(torch.tensor(g))
+    for k, (a, b) in enumerate(zip(mine, ref)):
+        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), **TOL, err_msg=f"gradient of input {k}")
+
+
+def check_second_order(ours, theirs, arrays, seed=0):
+    """d/d(inputs) of <grad(<out, g>), v>, with g also differentiated, matches PyTorch's double backward."""
+    rng = np.random.default_rng(seed)
+    mine, ref = _ours(arrays, "cpu"), _theirs(arrays)
+    out, expected = ours(*mine), theirs(*ref)
+    g = rng.standard_normal(out.shape)
+    vs = [rng.standard_normal(a.shape) for a in arrays]
+    g_ours = tg.Tensor(g, dtype="float64", requires_grad=True)
+    g_ref = torch.tensor(g, requires_grad=True)
+    first = tg.grad(out, mine, g_ours, create_graph=True)
+    first_ref = torch.autograd.grad(expected, ref, g_ref, create_graph=True)
+    for a, b in zip(first, first_ref):
+        np.testing.assert_allclose(a.numpy(), b.detach().numpy(), **TOL)
+    total = sum((a * tg.Tensor(v, dtype="float64")).sum() for a, v in zip(first, vs))
+    total_ref = sum((b * torch.tensor(v)).sum() for b, v in zip(first_ref, vs))
+    second = tg.grad(total, mine + [g_ours], allow_unused=True)
+    second_ref = torch.autograd.grad(total_ref, ref + [g_ref], allow_unused=True)
+    for k, (a, b) in enumerate(zip(second, second_ref)):
+        a = np.zeros(b.shape if b is not None else ()) if a is None else a.numpy()
+        b = np.zeros(a.shape) if b is None else b.numpy()
+        np.testing.assert_allclose(a, b, **TOL, err_msg=f"second derivative for input {k}")
+
+
+def check_central_differences(ours, arrays, seed=0, eps=1e-6):
+    """The gradient of L = <out, g> w.r.t. every element of every input matches (L(a+e) - L(a-e)) / 2e."""
+    g = np.random.default_rng(seed).standard_normal(ours(*_ours(arrays, "cpu")).shape)
+
+    def loss(values):
+        return float((ours(*[tg.Tensor(v, dtype="float64") for v in values]).numpy() * g).sum())
+
+    mine = _ours(arrays, "cpu")
+    ours(*mine).backward(tg.Tensor(g, dtype="float64"))
+    for k, a in enumerate(arrays):
+        numeric = np.zeros(a.shape)
+        for index in np.ndindex(a.shape):
+            up, down = [v.copy() for v in arrays], [v.copy() for v in arrays]
+            up[k][index] += eps
+            down[k][index] -= eps
+            numeric[index] = (loss(up) - loss(down)) / (2 * eps)
+        np.testing.assert_allclose(mine[k].grad.numpy(), numeric, rtol=1e-6, atol=1e-7,
+                                   err_msg=f"input {k}")
+
+
+RNG = np.random.default_rng(7)
+SECOND_ORDER_CASES = [
+    ("conv2d stride/pad/dilation/groups",
+     lambda x, w, b: tg.conv2d(x, w, b, stride=(2, 1), padding=(1, 2), dilation=(1, 2), groups=2),
+     lambda x, w, b: F.conv2d(x, w, b, stride=(2, 1), padding=(1, 2), dilation=(1, 2), groups=2),
+     [RNG.standard_normal((2, 4, 7, 6)), RNG.standard_normal((6, 2, 3, 2)), RNG.standard_normal(6)]),
+    ("conv2d then a nonlinearity", lambda x, w: tg.conv2d(x, w, padding="same").tanh(),
+     lambda x, w: F.conv2d(x, w, padding="same").tanh(),
+     [RNG.standard_normal((1, 2, 5, 5)), RNG.standard_normal((3, 2, 2, 3))]),
+    ("max_pool2d", lambda x: tg.max_pool2d(x, 3, stride=2, padding=1, ceil_mode=True) ** 2,
+     lambda x: F.max_pool2d(x, 3, stride=2, padding=1, ceil_mode=True) ** 2,
+     [RNG.standard_normal((2, 2, 7, 6))]),
+    ("avg_pool2d", lambda x: tg.avg_pool2d(x, (2, 3), padding=1, count_include_pad=False).sin(),
+     lambda x: F.avg_pool2d(x, (2, 3), padding=1, count_include_pad=False).sin(),
+     [RNG.standard_normal((2, 3, 5, 7))]),
+    ("einsum matmul", lambda a, b: tg.einsum("ij,jk->ik", a, b) ** 2,
+     lambda a, b: torch.einsum("ij,jk->ik", a, b) ** 2,
+     [RNG.standard_normal((3, 4)), RNG.standard_normal((4, 2))]),
+    ("einsum diagonal and private letter", lambda a, b: tg.einsum("iij,k->ik", a, b) ** 2,
+     lambda a, b: torch.einsum("iij,k->ik", a, b) ** 2,
+     [RNG.standard_normal((3, 3, 2)), RNG.standard_normal(4)]),
+]
+
+
+@pytest.mark.parametrize("name, ours, theirs, arrays", SECOND_ORDER_CASES,
+                         ids=[case[0] for case in SECOND_ORDER_CASES])
+def test_second_derivatives_match_torch(name, ours, theirs, arrays):
+    check_second_order(ours, theirs, arrays)
+
+
+def test_central_differences_helper_detects_a_wrong_gradient():
+    """The numeric oracle itself must be able to fail: a deliberately wrong backward is caught."""
+    from tinygrad_edu.ops.elementwise import Sin
+
+    class WrongSin(Sin):
+        __slots__ = ()
+
+        def backward(self, xp, g, x, *, out):
+            return (g * xp.sin(x),)
+
+    from tinygrad_edu.tensor import apply
+    with pytest.raises(AssertionError):
+        check_central_differences(lambda x: apply(WrongSin(), x), [RNG.standard_normal(4)])
