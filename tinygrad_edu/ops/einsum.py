@@ -82,10 +82,8 @@ def normalize_equation(equation: str, ndims: tuple) -> str:
             if out.count(c) > 1:
                 raise ValueError(f"einsum: output letter {c!r} of {equation!r} appears more than once")
     else:
-        singles = sorted(
-            (c for c in set(used) if used.count(c) == 1 and c not in ellipsis_letters), key=LETTERS.index
-        )
-        out = ellipsis_letters + "".join(c for c in singles)
+        singles = sorted(c for c in set(used) if used.count(c) == 1 and c not in ellipsis_letters)
+        out = ellipsis_letters + "".join(singles)
     return ",".join(parsed) + "->" + out
 
 
