@@ -42,6 +42,8 @@ from .tensor import (
 )
 from .functional_conv import avg_pool2d, conv2d, dropout, einsum, max_pool2d
 from .viz import draw, snapshot
+from . import data, nn, optim
+from .serialization import load, save
 
 __all__ = ["Value", "name_scope", "draw", "snapshot"]
 __all__ += [
@@ -51,3 +53,4 @@ __all__ += [
     "stack", "split", "chunk", "where", "maximum", "minimum", "matmul", "gather", "pad", "broadcast_to",
     "float32", "float64", "int32", "int64", "bool_",
 ]
+__all__ += ["nn", "optim", "data", "save", "load"]

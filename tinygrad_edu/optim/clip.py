@@ -27,4 +27,4 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     if scale < 1.0:
         for g in grads:
             g *= scale
-    return Tensor(total)
+    return Tensor(total, dtype=grads[0].dtype)

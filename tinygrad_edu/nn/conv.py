@@ -1,0 +1,93 @@
+"""Convolution and pooling layers; the arithmetic lives in `tinygrad_edu.functional_conv`."""
+from .. import functional_conv as FC
+from . import functional as F
+from . import init
+from .linear import empty_parameter
+from .module import Module
+
+
+def _pair(v):
+    return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
+
+
+class _ConvNd(Module):
+    """Shared by Conv1d and Conv2d: weight (out, in/groups, *kernel), PyTorch's default init."""
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias):
+        super().__init__()
+        name = type(self).__name__
+        if in_channels % groups or out_channels % groups:
+            raise ValueError(f"{name}: in_channels ({in_channels}) and out_channels ({out_channels}) "
+                             f"must both be divisible by groups ({groups})")
+        self.in_channels, self.out_channels, self.kernel_size = in_channels, out_channels, kernel_size
+        self.stride, self.padding, self.dilation, self.groups = stride, padding, dilation, groups
+        self.weight = empty_parameter(out_channels, in_channels // groups, *kernel_size)
+        self.register_parameter("bias", empty_parameter(out_channels) if bias else None)
+        init.default_linear_init_(self.weight, self.bias)
+
+    def extra_repr(self):
+        groups = f", groups={self.groups}" if self.groups != 1 else ""
+        bias = "" if self.bias is not None else ", bias=False"
+        return (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+                f"stride={self.stride}, padding={self.padding}{groups}{bias}")
+
+
+class Conv1d(_ConvNd):
+    """Slide `out_channels` filters of width kernel_size along a sequence (N, C, L)."""
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
+                 bias=True):
+        super().__init__(in_channels, out_channels, (kernel_size,), stride, padding, dilation, groups, bias)
+
+    def forward(self, x):
+        return F.conv1d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+
+
+class Conv2d(_ConvNd):
+    """Slide `out_channels` filters of size kernel_size over an image batch (N, C, H, W)."""
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
+                 bias=True):
+        kernel = _pair(kernel_size)
+        super().__init__(in_channels, out_channels, kernel, stride, padding, dilation, groups, bias)
+
+    def forward(self, x):
+        return FC.conv2d(x, self.weight, self.bias, stride=self.stride, padding=self.padding,
+                         dilation=self.dilation, groups=self.groups)
+
+
+class MaxPool2d(Module):
+    """Keep the largest value of each kernel_size window (stride defaults to kernel_size)."""
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        self.kernel_size, self.stride, self.padding = kernel_size, stride or kernel_size, padding
+
+    def forward(self, x):
+        return FC.max_pool2d(x, self.kernel_size, self.stride, self.padding)
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AvgPool2d(MaxPool2d):
+    """Average each kernel_size window (stride defaults to kernel_size)."""
+
+    def forward(self, x):
+        return FC.avg_pool2d(x, self.kernel_size, self.stride, self.padding)
+
+
+class AdaptiveAvgPool2d(Module):
+    """Average into a fixed output size whatever the input size (bins as in PyTorch)."""
+
+    def __init__(self, output_size):
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, x):
+        return F.adaptive_avg_pool2d(x, self.output_size)
+
+    def extra_repr(self):
+        return f"output_size={self.output_size}"
+
+

@@ -1,0 +1,222 @@
+"""`nn.functional`: the layers as plain functions of Tensors, with PyTorch's names and arguments.
+
+Everything here is composed from Tensor ops, so autograd, drawings and (later) tracing see the
+small steps a layer is made of. Convolution, pooling and dropout come from the conv module.
+"""
+import math
+
+import numpy as np
+
+from ..backend import xp_of
+from ..functional_conv import avg_pool2d, conv2d, dropout, max_pool2d
+from ..tensor import Tensor, stack
+from .losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    hinge_embedding_loss,
+    l1_loss,
+    mse_loss,
+    multi_margin_loss,
+    nll_loss,
+)
+
+__all__ = [
+    "linear", "bilinear", "relu", "leaky_relu", "gelu", "tanh", "sigmoid", "softmax", "log_softmax",
+    "layer_norm", "batch_norm", "embedding", "one_hot", "scaled_dot_product_attention",
+    "adaptive_avg_pool2d", "conv1d", "conv2d", "max_pool2d", "avg_pool2d", "dropout",
+    "mse_loss", "l1_loss", "cross_entropy", "nll_loss",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits", "hinge_embedding_loss", "multi_margin_loss",
+]
+
+
+def _dim(dim, axis, default=None):
+    """PyTorch spells it `dim`, NumPy `axis`: accept either, not both."""
+    if dim is not None and axis is not None:
+        raise TypeError("give either dim= or axis=, not both")
+    return default if dim is None and axis is None else (axis if dim is None else dim)
+
+
+def linear(x, weight, bias=None):
+    """x @ weight.T + bias, with weight of shape (out_features, in_features)."""
+    if x.shape[-1] != weight.shape[1]:
+        raise ValueError(f"linear: input has {x.shape[-1]} features (shape {tuple(x.shape)}), "
+                         f"weight expects {weight.shape[1]} (shape {tuple(weight.shape)})")
+    out = x @ weight.T
+    return out + bias if bias is not None else out
+
+
+def bilinear(x1, x2, weight, bias=None):
+    """y[n, o] = x1[n] @ weight[o] @ x2[n] + bias[o], with weight of shape (out, in1, in2)."""
+    out_f, in1, in2 = weight.shape
+    if x1.shape[-1] != in1 or x2.shape[-1] != in2:
+        raise ValueError(f"bilinear: inputs have {x1.shape[-1]} and {x2.shape[-1]} features, "
+                         f"weight of shape {tuple(weight.shape)} expects {in1} and {in2}")
+    lead = tuple(x1.shape[:-1])
+    a = x1.reshape(-1, in1) @ weight.permute(1, 0, 2).reshape(in1, out_f * in2)
+    out = (a.reshape(-1, out_f, in2) * x2.reshape(-1, 1, in2)).sum(axis=-1).reshape(*lead, out_f)
+    return out + bias if bias is not None else out
+
+
+def relu(x):
+    return x.relu()
+
+
+def leaky_relu(x, negative_slope=0.01):
+    return x.leaky_relu(negative_slope)
+
+
+def gelu(x, approximate="none"):
+    return x.gelu(approximate=approximate)
+
+
+def tanh(x):
+    return x.tanh()
+
+
+def sigmoid(x):
+    return x.sigmoid()
+
+
+def softmax(x, dim=None, axis=None):
+    return x.softmax(_dim(dim, axis, -1))
+
+
+def log_softmax(x, dim=None, axis=None):
+    return x.log_softmax(_dim(dim, axis, -1))
+
+
+def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Normalize over the last len(normalized_shape) axes of each sample, then scale and shift."""
+    normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if tuple(x.shape[-len(normalized_shape):]) != normalized_shape:
+        raise ValueError(f"layer_norm: input shape {tuple(x.shape)} does not end in {normalized_shape}")
+    axes = tuple(range(x.ndim - len(normalized_shape), x.ndim))
+    mean = x.mean(axis=axes, keepdims=True)
+    centered = x - mean
+    var = (centered * centered).mean(axis=axes, keepdims=True)
+    out = centered / (var + eps).sqrt()
+    if weight is not None:
+        out = out * weight
+    return out + bias if bias is not None else out
+
+
+def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+    """Normalize each channel (axis 1) over the batch and spatial axes.
+
+    In training the batch's own mean and (biased) variance are used and the running estimates
+    move toward them by `momentum` (with the unbiased variance, as PyTorch does); in eval the
+    running estimates are used.
+    """
+    if x.ndim < 2:
+        raise ValueError(f"batch_norm: expected input of shape (N, C, ...), got {tuple(x.shape)}")
+    axes = (0,) + tuple(range(2, x.ndim))
+    shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
+    if training:
+        count = x.data.size // x.shape[1]
+        if count < 2:
+            raise ValueError(f"batch_norm: need more than 1 value per channel in training, "
+                             f"got input {tuple(x.shape)}")
+        mean = x.mean(axis=axes, keepdims=True)
+        centered = x - mean
+        var = (centered * centered).mean(axis=axes, keepdims=True)
+        if running_mean is not None:
+            running_mean.data *= 1 - momentum
+            running_mean.data += momentum * mean.data.reshape(-1)
+            running_var.data *= 1 - momentum
+            running_var.data += momentum * var.data.reshape(-1) * count / (count - 1)
+    else:
+        if running_mean is None:
+            raise ValueError("batch_norm: eval mode needs running statistics (track_running_stats=True)")
+        centered = x - Tensor(running_mean.data.reshape(shape))
+        var = Tensor(running_var.data.reshape(shape))
+    out = centered / (var + eps).sqrt()
+    if weight is not None:
+        out = out * weight.reshape(shape)
+    return out + bias.reshape(shape) if bias is not None else out
+
+
+def embedding(indices, weight, padding_idx=None):
+    """Rows of `weight` picked by integer `indices`; rows at `padding_idx` get no gradient."""
+    idx = indices.data if isinstance(indices, Tensor) else indices
+    xp = xp_of(weight.data)
+    idx = xp.asarray(idx)
+    if idx.dtype.kind not in "iu":
+        raise TypeError(f"embedding: indices must be integers, got dtype {idx.dtype}")
+    if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= weight.shape[0]):
+        raise IndexError(f"embedding: indices must be in [0, {weight.shape[0]}), got values in "
+                         f"[{int(idx.min())}, {int(idx.max())}]")
+    out = weight[idx]
+    if padding_idx is None:
+        return out
+    keep = Tensor((idx != padding_idx)[..., None].astype(weight.data.dtype))
+    return out * keep + weight.detach()[idx] * (1 - keep)
+
+
+def one_hot(indices, num_classes=-1):
+    """Integer class indices -> int64 rows with a single 1 (no gradient: it is a constant)."""
+    idx = indices.data if isinstance(indices, Tensor) else np.asarray(indices)
+    xp = xp_of(idx)
+    num_classes = int(idx.max()) + 1 if num_classes == -1 else num_classes
+    return Tensor((idx[..., None] == xp.arange(num_classes)).astype(np.int64))
+
+
+def causal_mask(size, source_size=None, xp=np):
+    """Boolean (size, source_size) mask, True above the diagonal: position i may not see j > i."""
+    return xp.triu(xp.ones((size, size if source_size is None else source_size), dtype=bool), k=1)
+
+
+def generate_square_subsequent_mask(size):
+    """PyTorch's float causal mask: 0 on and below the diagonal, -inf above."""
+    return Tensor(np.where(causal_mask(size), -np.inf, 0.0))
+
+
+def _mask_to_additive(mask, dtype, xp):
+    """Boolean masks (True = may not attend) become -inf additions; float masks are added as they are."""
+    mask = mask.data if isinstance(mask, Tensor) else xp.asarray(mask)
+    if mask.dtype == bool:
+        return Tensor(xp.where(mask, -np.inf, 0.0).astype(dtype))
+    return Tensor(mask.astype(dtype))
+
+
+def scaled_dot_product_attention(q, k, v, attn_mask=None, is_causal=False, scale=None):
+    """softmax(q @ kᵀ * scale + mask) @ v, returning (output, attention weights).
+
+    Shapes: q (..., L, E), k (..., S, E), v (..., S, Ev). `is_causal` hides future positions.
+    """
+    xp = xp_of(q.data)
+    scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
+    scores = (q @ k.transpose(-2, -1)) * scale
+    if is_causal:
+        hidden = causal_mask(q.shape[-2], k.shape[-2], xp)
+        scores = scores + _mask_to_additive(hidden, scores.data.dtype, xp)
+    if attn_mask is not None:
+        scores = scores + _mask_to_additive(attn_mask, scores.data.dtype, xp)
+    weights = scores.softmax(-1)
+    return weights @ v, weights
+
+
+def adaptive_avg_pool2d(x, output_size):
+    """Average over PyTorch's adaptive bins: bin i spans [floor(i*H/oh), ceil((i+1)*H/oh))."""
+    oh, ow = (output_size, output_size) if isinstance(output_size, int) else output_size
+    N, C, H, W = x.shape
+    oh, ow = oh or H, ow or W
+    if H % oh == 0 and W % ow == 0:  # equal bins: one reshape and one mean
+        return x.reshape(N, C, oh, H // oh, ow, W // ow).mean(axis=(3, 5))
+    rows = []
+    for i in range(oh):
+        h0, h1 = (i * H) // oh, -(-((i + 1) * H) // oh)
+        cols = [x[:, :, h0:h1, (j * W) // ow:-(-((j + 1) * W) // ow)].mean(axis=(2, 3)) for j in range(ow)]
+        rows.append(stack(cols, -1))
+    return stack(rows, -2)
+
+
+def conv1d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """A 1-D convolution is a 2-D one over a height-1 image: (N, C, L) -> (N, C, 1, L)."""
+    if x.ndim != 3 or weight.ndim != 3:
+        raise ValueError(f"conv1d: expected input (N, C, L) and weight (O, C/groups, K), "
+                         f"got {tuple(x.shape)} and {tuple(weight.shape)}")
+    out = conv2d(x.reshape(x.shape[0], x.shape[1], 1, x.shape[2]),
+                 weight.reshape(weight.shape[0], weight.shape[1], 1, weight.shape[2]), bias,
+                 stride=(1, stride), padding=(0, padding), dilation=(1, dilation), groups=groups)
+    return out.reshape(out.shape[0], out.shape[1], out.shape[3])

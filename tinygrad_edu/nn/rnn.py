@@ -1,0 +1,167 @@
+"""RNN, LSTM and GRU, written as a plain Python loop over time steps.
+
+That loop is the point: the graph is built step by step as the data flows (define-by-run), so a
+drawing of a 5-step LSTM shows the 5 copies of the cell. Each layer's input projection x Wᵢₕᵀ is
+done for all time steps in one matrix product; only the recurrent part runs per step.
+"""
+import math
+
+from .. import functional_conv as FC
+from ..backend import xp_of
+from ..tensor import Tensor, stack
+from . import init
+from .linear import empty_parameter
+from .module import Module
+
+
+class _RNNBase(Module):
+    """Parameters named like PyTorch's (weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, ...)."""
+
+    gates = 1
+
+    def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
+                 bidirectional=False):
+        super().__init__()
+        name = type(self).__name__
+        if bidirectional:
+            raise NotImplementedError(f"{name}: bidirectional=True is not supported; run a second {name} "
+                                      "on the reversed sequence instead")
+        if not isinstance(num_layers, int) or num_layers < 1:
+            raise ValueError(f"{name}: num_layers must be a positive int, got {num_layers!r}")
+        self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
+        self.bias, self.batch_first, self.dropout = bias, batch_first, dropout
+        rows = self.gates * hidden_size
+        for layer in range(num_layers):
+            width = input_size if layer == 0 else hidden_size
+            setattr(self, f"weight_ih_l{layer}", empty_parameter(rows, width))
+            setattr(self, f"weight_hh_l{layer}", empty_parameter(rows, hidden_size))
+            if bias:
+                setattr(self, f"bias_ih_l{layer}", empty_parameter(rows))
+                setattr(self, f"bias_hh_l{layer}", empty_parameter(rows))
+        bound = 1 / math.sqrt(hidden_size)
+        for p in self.parameters():
+            init.uniform_(p, -bound, bound)
+
+    def _layer_params(self, layer):
+        get = lambda n: getattr(self, f"{n}_l{layer}") if self.bias or n.startswith("weight") else None
+        return get("weight_ih"), get("weight_hh"), get("bias_ih"), get("bias_hh")
+
+    def _prepare(self, x):
+        """Return input as (L, N, H_in) and whether it was unbatched."""
+        name = type(self).__name__
+        if x.ndim not in (2, 3) or x.shape[-1] != self.input_size:
+            raise ValueError(f"{name}: expected input (L, N, {self.input_size}) (or batch_first or "
+                             f"unbatched), got shape {tuple(x.shape)}")
+        if x.ndim == 2:
+            return x.reshape(x.shape[0], 1, x.shape[1]), True
+        return (x.transpose(0, 1) if self.batch_first else x), False
+
+    def _initial(self, hx, batch, like, unbatched):
+        """A (num_layers, N, H) initial state: the given one (checked) or zeros."""
+        shape = (self.num_layers, batch, self.hidden_size)
+        if hx is None:
+            return Tensor(xp_of(like.data).zeros(shape, dtype=like.data.dtype))
+        hx = hx.reshape(self.num_layers, 1, self.hidden_size) if unbatched and hx.ndim == 2 else hx
+        if tuple(hx.shape) != shape:
+            raise ValueError(f"{type(self).__name__}: expected initial state of shape {shape}, "
+                             f"got {tuple(hx.shape)}")
+        return hx
+
+    def _run(self, x, states):
+        """Run every layer over the sequence; `states` holds one tuple of state Tensors per layer."""
+        x, unbatched = x
+        finals = []
+        for layer in range(self.num_layers):
+            w_ih, w_hh, b_ih, b_hh = self._layer_params(layer)
+            projected = x @ w_ih.T
+            if b_ih is not None:
+                projected = projected + b_ih
+            state = states[layer]
+            outputs = []
+            for t in range(x.shape[0]):
+                state = self.cell(projected[t], state, w_hh, b_hh)
+                outputs.append(state[0])
+            x = stack(outputs, 0)
+            if self.dropout and self.training and layer < self.num_layers - 1:
+                x = FC.dropout(x, self.dropout, True)
+            finals.append(state)
+        if unbatched:
+            x = x.reshape(x.shape[0], x.shape[2])
+        out = x.transpose(0, 1) if self.batch_first and not unbatched else x
+        stacked = [stack([s[i] for s in finals], 0) for i in range(len(finals[0]))]
+        if unbatched:
+            stacked = [s.reshape(self.num_layers, self.hidden_size) for s in stacked]
+        return out, stacked
+
+    @staticmethod
+    def recurrent(h, w_hh, b_hh):
+        out = h @ w_hh.T
+        return out + b_hh if b_hh is not None else out
+
+    def extra_repr(self):
+        return (f"{self.input_size}, {self.hidden_size}, num_layers={self.num_layers}, "
+                f"batch_first={self.batch_first}")
+
+
+class RNN(_RNNBase):
+    """h_t = tanh(x_t Wᵢₕᵀ + bᵢₕ + h_{t-1} Wₕₕᵀ + bₕₕ) (or relu with nonlinearity="relu")."""
+
+    def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", **kwargs):
+        if nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"RNN: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+        self.__dict__["nonlinearity"] = nonlinearity
+        super().__init__(input_size, hidden_size, num_layers, **kwargs)
+
+    def cell(self, projected, state, w_hh, b_hh):
+        pre = projected + self.recurrent(state[0], w_hh, b_hh)
+        return (pre.tanh() if self.nonlinearity == "tanh" else pre.relu(),)
+
+    def forward(self, x, hx=None):
+        x, unbatched = self._prepare(x)
+        h0 = self._initial(hx, x.shape[1], x, unbatched)
+        out, (h_n,) = self._run((x, unbatched), [(h0[i],) for i in range(self.num_layers)])
+        return out, h_n
+
+
+class LSTM(_RNNBase):
+    """Gates i, f, g, o (in that order in the weights); c_t = f c_{t-1} + i g, h_t = o tanh(c_t)."""
+
+    gates = 4
+
+    def cell(self, projected, state, w_hh, b_hh):
+        h, c = state
+        gates = projected + self.recurrent(h, w_hh, b_hh)
+        H = self.hidden_size
+        i, f = gates[:, :H].sigmoid(), gates[:, H:2 * H].sigmoid()
+        g, o = gates[:, 2 * H:3 * H].tanh(), gates[:, 3 * H:].sigmoid()
+        c = f * c + i * g
+        return o * c.tanh(), c
+
+    def forward(self, x, hx=None):
+        x, unbatched = self._prepare(x)
+        h0, c0 = (None, None) if hx is None else hx
+        h0 = self._initial(h0, x.shape[1], x, unbatched)
+        c0 = self._initial(c0, x.shape[1], x, unbatched)
+        out, (h_n, c_n) = self._run((x, unbatched), [(h0[i], c0[i]) for i in range(self.num_layers)])
+        return out, (h_n, c_n)
+
+
+class GRU(_RNNBase):
+    """Gates r, z, n: n = tanh(xWₙ + r (hWₕₙ + bₕₙ)), h_t = (1 - z) n + z h_{t-1}."""
+
+    gates = 3
+
+    def cell(self, projected, state, w_hh, b_hh):
+        (h,) = state
+        hidden = self.recurrent(h, w_hh, b_hh)
+        H = self.hidden_size
+        r = (projected[:, :H] + hidden[:, :H]).sigmoid()
+        z = (projected[:, H:2 * H] + hidden[:, H:2 * H]).sigmoid()
+        n = (projected[:, 2 * H:] + r * hidden[:, 2 * H:]).tanh()
+        return ((1 - z) * n + z * h,)
+
+    def forward(self, x, hx=None):
+        x, unbatched = self._prepare(x)
+        h0 = self._initial(hx, x.shape[1], x, unbatched)
+        out, (h_n,) = self._run((x, unbatched), [(h0[i],) for i in range(self.num_layers)])
+        return out, h_n
