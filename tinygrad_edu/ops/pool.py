@@ -16,6 +16,7 @@ average pooling's backward (`AvgPool2dGrad`) is the transpose of a linear map wh
 pooling again.
 """
 
+import operator
 from itertools import repeat
 
 from .base import Op, call
@@ -66,6 +67,17 @@ def _pad(xp, x, pads, value):
     return xp.pad(x, ((0, 0), (0, 0), *pads), constant_values=value)
 
 
+def _fold_windows(xp, x, attrs, pad_value, combine):
+    """Combine the kh*kw offset slabs of the padded input one after another (with maximum or +)."""
+    out_hw, pads = _geometry(x.shape, attrs)
+    xpad = _pad(xp, x, pads, pad_value)
+    slabs = (xpad[where] for where in _offsets(attrs, out_hw))
+    result = next(slabs)
+    for slab in slabs:
+        result = combine(result, slab)
+    return result, out_hw, pads
+
+
 def _scatter(xp, slabs, input_shape, pads, attrs, out_hw, dtype):
     """Add each offset's slab back into its slice of a zero padded image, then crop the padding."""
     (top, bottom), (left, right) = pads
@@ -96,13 +108,7 @@ class MaxPool2d(Op):
     local = ("1 at each window's max, 0 elsewhere",)
 
     def forward(self, xp, x):
-        out_hw, pads = _geometry(x.shape, self.attrs)
-        xpad = _pad(xp, x, pads, -xp.inf)
-        slabs = (xpad[where] for where in _offsets(self.attrs, out_hw))
-        out = next(slabs)
-        for slab in slabs:
-            out = xp.maximum(out, slab)
-        return out
+        return _fold_windows(xp, x, self.attrs, -xp.inf, xp.maximum)[0]
 
     def backward(self, xp, g, x, *, out):
         return (call(xp, MaxPool2dScatter(**self.attrs), x, out, g),)
@@ -169,12 +175,7 @@ class AvgPool2d(Op):
     local = ("1/divisor for each cell of the window",)
 
     def forward(self, xp, x):
-        out_hw, pads = _geometry(x.shape, self.attrs)
-        xpad = _pad(xp, x, pads, 0)
-        slabs = (xpad[where] for where in _offsets(self.attrs, out_hw))
-        total = next(slabs)
-        for slab in slabs:
-            total = total + slab
+        total, out_hw, pads = _fold_windows(xp, x, self.attrs, 0, operator.add)
         return total / _divisor(xp, x.shape, self.attrs, out_hw, pads, x.dtype)
 
     def backward(self, xp, g, x, *, out):
@@ -189,12 +190,13 @@ class AvgPool2dGrad(Op):
     local = ("avg_pool2d(h)",)
 
     def forward(self, xp, g):
-        shape = self.attrs["input_shape"]
-        pool_attrs = {k: v for k, v in self.attrs.items() if k != "input_shape"}
+        shape, pool_attrs = self.attrs["input_shape"], self._pool_attrs()
         out_hw, pads = _geometry(shape, pool_attrs)
         share = g / _divisor(xp, shape, pool_attrs, out_hw, pads, g.dtype)
         return _scatter(xp, repeat(share), shape, pads, pool_attrs, out_hw, g.dtype)
 
     def backward(self, xp, h, g, *, out):
-        pool_attrs = {k: v for k, v in self.attrs.items() if k != "input_shape"}
-        return (call(xp, AvgPool2d(**pool_attrs), h),)
+        return (call(xp, AvgPool2d(**self._pool_attrs()), h),)
+
+    def _pool_attrs(self) -> dict:
+        return {k: v for k, v in self.attrs.items() if k != "input_shape"}
