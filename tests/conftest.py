@@ -6,7 +6,7 @@ settings.register_profile("project", max_examples=30, deadline=None, print_blob=
 settings.load_profile("project")
 
 
-@pytest.fixture(params=["cpu", "strict"])
+@pytest.fixture(params=["cpu", "strict"], scope="session")
 def device(request):
     """Run a test on NumPy and on the strict backend, whose arrays refuse implicit NumPy conversion."""
     return request.param

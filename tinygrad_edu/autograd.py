@@ -71,9 +71,14 @@ def _check_grads(op, grads, xp) -> None:
             )
 
 
+def _as_array(g, like):
+    """NumPy turns 0-d results into scalars; gradients handed to users are arrays of the node's type."""
+    return g if type(g) is type(like) else backend.XP_BY_TYPE[type(like)].asarray(g)
+
+
 def _run_hooks(node: Tensor, g, create_graph: bool):
     for hook in node._hooks:
-        result = hook(g if create_graph else _wrap(g, None, (), False))
+        result = hook(g if create_graph else _wrap(_as_array(g, node.data), None, (), False))
         if result is not None:
             g = result if create_graph else result.data
     return g
@@ -82,11 +87,11 @@ def _run_hooks(node: Tensor, g, create_graph: bool):
 def _accumulate_leaf(node: Tensor, g, create_graph: bool) -> None:
     """Add g to node.grad (PyTorch leaves accumulate; zero them between steps)."""
     if node.grad is None:
-        node.grad = g if create_graph else _wrap(g, None, (), False)
+        node.grad = g if create_graph else _wrap(_as_array(g, node.data), None, (), False)
     elif create_graph:
         node.grad = node.grad + g
     else:
-        node.grad.data = node.grad.data + g
+        node.grad.data = _as_array(node.grad.data + g, node.data)
 
 
 def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool, capture=None) -> None:
@@ -108,7 +113,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool, capt
             op = node._op
             if capture is not None:
                 if id(node) in capture:
-                    capture[id(node)] = g
+                    capture[id(node)] = g if create_graph else _as_array(g, node.data)
             elif op is None or node._retains_grad:
                 _accumulate_leaf(node, g, create_graph)
             if op is None:
@@ -134,6 +139,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool, capt
                     grads[key] = prev + pg
                 elif key in owned:
                     prev += pg
+                    grads[key] = prev  # 0-d NumPy results are scalars, which += rebinds
                 else:
                     grads[key] = prev + pg
                     owned.add(key)

@@ -833,8 +833,8 @@ def _binary(op_cls, a, b) -> Tensor:
     a, b = _pair(a, b)
     try:
         return apply(op_cls(), a, b)
-    except ValueError as err:
-        raise ValueError(f"{op_cls.name}: shapes {a.shape} and {b.shape} don't broadcast ({err})") from None
+    except ValueError:
+        raise ValueError(f"{op_cls.name}: shapes {a.shape} and {b.shape} don't broadcast") from None
 
 
 def _compare(kind: str, a, b) -> Tensor:
@@ -843,8 +843,8 @@ def _compare(kind: str, a, b) -> Tensor:
     a, b = _pair(a, b)
     try:
         return apply(E.Compare(kind=kind), a, b)
-    except ValueError as err:
-        raise ValueError(f"{kind}: shapes {a.shape} and {b.shape} don't broadcast ({err})") from None
+    except ValueError:
+        raise ValueError(f"{kind}: shapes {a.shape} and {b.shape} don't broadcast") from None
 
 
 def _resolve_shape(shape: tuple, size: int, old: tuple, where: str) -> tuple:
@@ -933,7 +933,7 @@ def where(condition, input, other) -> Tensor:
     )
     try:
         return apply(E.Where(), cond, a, b)
-    except ValueError as err:
+    except ValueError:
         raise ValueError(
             f"where: shapes {cond.shape}, {a.shape} and {b.shape} don't broadcast ({err})"
         ) from None
