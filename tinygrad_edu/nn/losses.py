@@ -155,7 +155,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     target = _tensor(target, input)
     _same_shape("binary_cross_entropy_with_logits", input, target)
     log_weight = 1 if pos_weight is None else 1 + (_tensor(pos_weight, input) - 1) * target
-    loss = (1 - target) * input + log_weight * (-input).softplus()
+    # threshold=inf: the exact log(1 + e^z) everywhere (softplus's linear shortcut is off by e^-20)
+    loss = (1 - target) * input + log_weight * (-input).softplus(threshold=float("inf"))
     if weight is not None:
         loss = loss * _tensor(weight, input)
     return _reduce("binary_cross_entropy_with_logits", loss, reduction)
