@@ -1,0 +1,134 @@
+"""GraphAnimator, Python side: synced step/phase, what is highlighted, the static SVG fallback, the
+HTML replay file, collapsing large graphs, escaping, and clear errors."""
+import json
+import re
+
+import numpy as np
+import pytest
+import traitlets
+
+import tinygrad_edu as tg
+from tests.test_snapshot_value import classic
+from tinygrad_edu import Value
+from tinygrad_edu.widgets import GraphAnimator
+
+
+@pytest.fixture(autouse=True)
+def wasm_graphviz(monkeypatch):
+    monkeypatch.setenv("TINYGRAD_EDU_GRAPHVIZ", "wasm")
+
+
+def test_steps_walk_forward_then_backward_and_python_reads_what_is_shown():
+    w = GraphAnimator(classic())
+    assert (w.step, w.phase, w.playing) == (-1, "both", False)
+    assert w.current_event is None
+    assert w.shown("v0") == {"value": "not computed yet", "grad": "not computed yet"}
+    w.step = 3
+    assert w.current_event["text"] == "a = x + y = 3"
+    assert w.highlighted == ["v2", "o2", "e2_0", "e2_1", "e2_out"]
+    assert w.shown("v2") == {"value": "3", "grad": "not computed yet"}
+    w.step = len(w.events) - 2
+    assert w.current_event["text"] == "∂f/∂x = ∂f/∂a · ∂a/∂x = -4 · 1 = -4"
+    assert w.shown("v0") == {"value": "-2", "grad": "-4"}
+    assert w.shown("v1")["grad"] == "not computed yet"
+
+
+def test_play_pause_and_phase_are_traits_the_browser_follows():
+    w = GraphAnimator(classic(), phase="backward", speed=2)
+    assert w.step == 4 and w.speed == 2.0          # backward starts with the forward pass complete
+    w.play()
+    assert w.playing
+    w.pause()
+    assert not w.playing
+    with pytest.raises(traitlets.TraitError, match=r"GraphAnimator.phase: expected one of .* got 'sideways'"):
+        w.phase = "sideways"
+    with pytest.raises(traitlets.TraitError, match=r"step: expected an int from -1 to 9, got 10"):
+        w.step = 10
+    with pytest.raises(traitlets.TraitError, match=r"GraphAnimator.speed: expected steps per second > 0"):
+        w.speed = 0
+    with pytest.raises(KeyError, match="no variable 'o2'"):
+        w.shown("o2")
+
+
+def test_display_carries_a_static_svg_of_the_current_step():
+    w = GraphAnimator(classic())
+    w.step = 8
+    data, _ = w._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in data
+    svg = data["image/svg+xml"]
+    x_box = re.search(r'<g id="v0" class="node.*?</g>', svg, re.S).group(0)
+    assert ">data -2<" in x_box and ">grad -4<" in x_box
+    assert ">grad not computed yet<" in re.search(r'<g id="v1" class="node.*?</g>', svg, re.S).group(0)
+    ids = set(re.findall(r'<g id="([^"]+)" class="(?:node|edge)', svg))
+    assert ids == {n["id"] for n in w.snapshot["nodes"]} | {e["id"] for e in w.snapshot["edges"]}
+
+
+def test_save_svg_and_save_html(tmp_path):
+    w = GraphAnimator(classic())
+    w.step = 5
+    assert w.save_svg(tmp_path / "g.svg").read_text(encoding="utf-8") == w.static_svg()
+    page = w.save_html(tmp_path / "g.html").read_text(encoding="utf-8")
+    assert "<script src" not in page and "http" not in page.replace("http://www.w3.org", "")   # offline
+    assert ".tge-animator" in page and "createLocalModel" in page and "GraphAnimatorView.render" in page
+    state = json.loads(re.search(r'id="animator-state">(.*?)</script>', page, re.S).group(1))
+    assert state["step"] == 5 and state["snapshot"] == w.snapshot and not state["playing"]
+    with pytest.raises(ValueError, match=r"GraphAnimator.save_html: expected a path ending in .html"):
+        w.save_html(tmp_path / "g.svg")
+    with pytest.raises(ValueError, match=r"GraphAnimator.save_svg: expected a path ending in .svg"):
+        w.save_svg(tmp_path / "g.html")
+
+
+def test_labels_are_escaped_in_widget_svg_and_html(tmp_path):
+    f = Value(1.0, label="</script><script>alert(1)</script>") * 2
+    w = GraphAnimator(f)
+    assert "<script>" not in w.svg and "<script>" not in w.static_svg()
+    page = w.save_html(tmp_path / "g.html").read_text(encoding="utf-8")
+    assert page.count("<script") == 2 and "alert(1)" in page       # only our two scripts; the label is data
+
+
+def test_two_animators_keep_their_own_state():
+    first, second = GraphAnimator(classic()), GraphAnimator(classic())
+    first.step = 7
+    assert second.step == -1 and first.model_id != second.model_id
+
+
+def test_large_graph_opens_with_scopes_collapsed_and_expands_on_request():
+    rng = np.random.default_rng(0)
+    h = tg.Tensor(rng.normal(size=(2, 4)), name="x")
+    for i in range(30):
+        with tg.name_scope(f"layer{i}"):
+            w = tg.Tensor(rng.normal(size=(4, 4)), requires_grad=True, name="w")
+            h = (h @ w).tanh()
+    anim = GraphAnimator(h.sum(), max_nodes=100)
+    assert len(anim.snapshot["nodes"]) > 100
+    assert anim.collapsed == [f"layer{i}" for i in range(30)] and "open collapsed" in anim.message
+    assert anim.view["nodes"]["v1"] == anim.scopes["layer0"]
+    anim.collapsed = anim.collapsed[1:]                    # what a click on the layer0 box sends
+    assert anim.view["nodes"]["v1"] == "v1" and 'id="v1"' in anim.svg
+    with pytest.raises(traitlets.TraitError, match=r"unknown scope\(s\) \['layer99'\]"):
+        anim.collapsed = ["layer99"]
+
+
+def test_large_graph_without_scopes_says_how_to_group_it():
+    h = Value(0.5, label="x")
+    for _ in range(60):
+        h = h * 1.01
+    anim = GraphAnimator(h, max_nodes=50)
+    assert anim.collapsed == [] and "no name scopes" in anim.message
+
+
+def test_tensor_graph_animates_with_shapes_and_summaries():
+    a = tg.Tensor(np.ones((2, 3)), requires_grad=True, name="a")
+    b = tg.Tensor(np.arange(3.0), requires_grad=True, name="b")
+    anim = GraphAnimator((a * b).sum())
+    anim.step = len(anim.events) - 1
+    assert anim.shown("v1") == {"value": "[3] mean 1", "grad": "[3] mean 2"}
+    assert "3 (broadcast)" in anim.svg
+
+
+@pytest.mark.parametrize("bad, match", [(42, "got int 42"), (None, "got NoneType")])
+def test_bad_root_and_options_get_clear_errors(bad, match):
+    with pytest.raises(TypeError, match=f"GraphAnimator: expected a tinygrad_edu Value or Tensor .*{match}"):
+        GraphAnimator(bad)
+    with pytest.raises(ValueError, match="GraphAnimator: max_nodes must be a positive int, got 0"):
+        GraphAnimator(classic(), max_nodes=0)
