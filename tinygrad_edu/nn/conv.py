@@ -26,10 +26,18 @@ class _ConvNd(Module):
         init.default_linear_init_(self.weight, self.bias)
 
     def extra_repr(self):
-        groups = f", groups={self.groups}" if self.groups != 1 else ""
-        bias = "" if self.bias is not None else ", bias=False"
-        return (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-                f"stride={self.stride}, padding={self.padding}{groups}{bias}")
+        """PyTorch's format: tuples per spatial axis, defaults left out."""
+        n = len(self.kernel_size)
+        tup = lambda v: v if isinstance(v, (tuple, str)) else (v,) * n
+        text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}"
+        text += f", stride={tup(self.stride)}"
+        if tup(self.padding) != (0,) * n:
+            text += f", padding={tup(self.padding)}"
+        if tup(self.dilation) != (1,) * n:
+            text += f", dilation={tup(self.dilation)}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
+        return text + ("" if self.bias is not None else ", bias=False")
 
 
 class Conv1d(_ConvNd):
