@@ -39,9 +39,9 @@ def _finish(host: np.ndarray, dtype, device, requires_grad: bool, where: str) ->
     return t
 
 
-def tensor(data, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    """tinygrad_edu.tensor([...]) like torch.tensor: copies the data."""
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype, device=device)
+def tensor(data, dtype=None, device=None, requires_grad: bool = False, name=None, label=None) -> Tensor:
+    """tinygrad_edu.tensor([...]) like torch.tensor: copies the data; `name` labels it in drawings."""
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype, device=device, name=name, label=label)
 
 
 def from_numpy(array: np.ndarray) -> Tensor:
