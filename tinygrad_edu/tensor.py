@@ -77,7 +77,8 @@ def _check_finite(op, xp, out, arrays) -> None:
         "from finite inputs" if inputs_finite else "(its inputs already held NaN/Inf: look at the leaves)"
     )
     raise RuntimeError(
-        f"anomaly: op '{op.name}' {op.attrs or ''} produced NaN/Inf {origin}; input shapes {shapes}"
+        f"anomaly: op '{op.name}'{' ' + str(op.attrs) if op.attrs else ''} produced NaN/Inf {origin}; "
+        f"input shapes {shapes}"
     )
 
 
@@ -934,9 +935,7 @@ def where(condition, input, other) -> Tensor:
     try:
         return apply(E.Where(), cond, a, b)
     except ValueError:
-        raise ValueError(
-            f"where: shapes {cond.shape}, {a.shape} and {b.shape} don't broadcast ({err})"
-        ) from None
+        raise ValueError(f"where: shapes {cond.shape}, {a.shape} and {b.shape} don't broadcast") from None
 
 
 def maximum(a, b) -> Tensor:
