@@ -197,7 +197,7 @@ function render({ model, el }) {
     controls.scrub.min = String(first);
     controls.scrub.max = String(last);
     controls.scrub.value = String(step);
-    controls.counter.textContent = `step ${step - first} / ${last - first}`;
+    controls.counter.textContent = `step ${step} (${step - first}/${last - first})`;
     controls.phase.value = model.get("phase");
     controls.speed.value = String(model.get("speed"));
     controls.play.textContent = model.get("playing") ? "⏸" : "▶";
