@@ -4,6 +4,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_WORKERS ?= 2
+# JupyterLab refuses to start as root (containers, CI machines) unless told it is intended.
+LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: lab test bench lint clean
 
@@ -14,7 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir=lessons
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=lessons $(LAB_ROOT_FLAG)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
