@@ -67,7 +67,17 @@ def test_conv2d_builds_one_named_graph_node():
     x = tg.randn(1, 1, 4, 4, requires_grad=True)
     out = tg.conv2d(x, tg.randn(1, 1, 3, 3), stride=1, padding=(1, 0))
     assert out._op.name == "conv2d" and out._parents[0] is x
-    assert out._op.attrs == {"stride": (1, 1), "padding": (1, 1, 0, 0), "dilation": (1, 1), "groups": 1}
+    assert out._op.attrs == {"stride": (1, 1), "padding": (1, 1, 0, 0), "dilation": (1, 1), "groups": 1,
+                             "input_grad": True}
+
+
+def test_conv2d_skips_the_input_gradient_when_the_input_needs_none():
+    x, w = tg.randn(2, 3, 6, 6), tg.randn(4, 3, 3, 3, requires_grad=True)
+    out = tg.conv2d(x, w)
+    assert out._op.attrs["input_grad"] is False
+    assert out._op.backward(np, np.ones(out.shape, np.float32), x.data, w.data, out=out.data)[0] is None
+    out.sum().backward()
+    assert x.grad is None and w.grad.shape == w.shape
 
 
 @pytest.mark.parametrize("args, kwargs, message", [

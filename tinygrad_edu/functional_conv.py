@@ -89,7 +89,9 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) 
         if span > padded:
             raise ValueError(f"conv2d: kernel {kernel} (dilated {name} {span}) is larger than the padded "
                              f"input {name} {padded} (input {x.shape})")
-    out = apply(Conv2d(stride=stride, padding=pads, dilation=dilation, groups=int(groups)), *tensors)
+    op = Conv2d(stride=stride, padding=pads, dilation=dilation, groups=int(groups),
+                input_grad=x.requires_grad)
+    out = apply(op, *tensors)
     return out.reshape(out.shape[1:]) if unbatched else out
 
 

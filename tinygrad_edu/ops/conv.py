@@ -92,7 +92,10 @@ def _conv_attrs(op):
 
 
 class Conv2d(Op):
-    """out[n, o] = bias[o] + sum over c, i, j of w[o, c, i, j] * x_padded[n, c, y*s + i*d, x*s + j*d]."""
+    """out[n, o] = bias[o] + sum over c, i, j of w[o, c, i, j] * x_padded[n, c, y*s + i*d, x*s + j*d].
+
+    attrs also hold `input_grad`: False when the input needs no gradient (images in a first layer),
+    which skips the transposed convolution, the most expensive part of the backward."""
 
     __slots__ = ()
     name = "conv2d"
@@ -106,7 +109,9 @@ class Conv2d(Op):
 
     def backward(self, xp, g, x, w, b=None, *, out):
         attrs = _conv_attrs(self)
-        gx = call(xp, Conv2dInputGrad(input_shape=tuple(x.shape), **attrs), g, w)
+        gx = None
+        if self.attrs.get("input_grad", True):
+            gx = call(xp, Conv2dInputGrad(input_shape=tuple(x.shape), **attrs), g, w)
         gw = call(xp, Conv2dWeightGrad(kernel_size=tuple(w.shape[2:]), **attrs), x, g)
         if b is None:
             return gx, gw
