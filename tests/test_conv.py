@@ -109,3 +109,13 @@ def test_conv2d_bias_and_dtype_errors():
         tg.conv2d(tg.zeros(1, 2, 4, 4, dtype="int64"), w)
     with pytest.raises(TypeError, match="conv2d: expected weight to be a Tensor, got ndarray"):
         tg.conv2d(x, np.zeros((3, 2, 2, 2)))
+
+
+def test_conv2d_second_backward_with_retain_graph_gives_the_same_weight_gradient():
+    """The forward's columns are reused once, then recomputed: both backward passes must agree."""
+    x, w = tg.randn(2, 2, 5, 5, dtype="float64"), tg.randn(3, 2, 3, 3, dtype="float64", requires_grad=True)
+    loss = (tg.conv2d(x, w, padding=1) ** 2).sum()
+    loss.backward(retain_graph=True)
+    first = w.grad.numpy().copy()
+    loss.backward()
+    np.testing.assert_allclose(w.grad.numpy(), 2 * first, rtol=1e-12)

@@ -41,12 +41,12 @@ def _columns(xp, x, kernel_hw, attrs):
 
 
 def _conv(xp, x, w, attrs):
-    """Convolution without bias: (N, C, H, W) * (O, C/G, kh, kw) -> (N, O, Ho, Wo)."""
+    """Convolution without bias: (N, C, H, W) * (O, C/G, kh, kw) -> (N, O, Ho, Wo), and the columns."""
     o, cg, kh, kw = w.shape
     groups = attrs["groups"]
     cols, out_hw = _columns(xp, x, (kh, kw), attrs)
     out = xp.matmul(w.reshape(groups, o // groups, cg * kh * kw), cols)  # (N, G, O/G, Ho*Wo)
-    return out.reshape(x.shape[0], o, *out_hw)
+    return out.reshape(x.shape[0], o, *out_hw), cols
 
 
 def _col2im(xp, cols, input_shape, attrs, kernel_hw, out_hw):
@@ -77,14 +77,20 @@ def _input_grad(xp, g, w, input_shape, attrs):
     return _col2im(xp, cols, input_shape, attrs, (kh, kw), (ho, wo))
 
 
-def _weight_grad(xp, x, g, kernel_hw, attrs):
+def _weight_grad(xp, x, g, kernel_hw, attrs, cols=None):
     """dL/dw = sum over batch and pixels of (output gradient) x (input window)."""
     groups = attrs["groups"]
-    cols, _ = _columns(xp, x, kernel_hw, attrs)  # (N, G, K, P)
+    if cols is None:
+        cols, _ = _columns(xp, x, kernel_hw, attrs)  # (N, G, K, P)
     n, o = g.shape[:2]
     g = g.reshape(n, groups, o // groups, -1)
     per_sample = xp.matmul(g, cols.transpose(0, 1, 3, 2))  # (N, G, O/G, K)
     return per_sample.sum(axis=0).reshape(o, x.shape[1] // groups, *kernel_hw)
+
+
+def _recording(xp) -> bool:
+    """True when `xp` is the Tensor namespace of create_graph=True (the one `base.call` records on)."""
+    return hasattr(xp, "apply_op")
 
 
 def _conv_attrs(op):
@@ -95,14 +101,22 @@ class Conv2d(Op):
     """out[n, o] = bias[o] + sum over c, i, j of w[o, c, i, j] * x_padded[n, c, y*s + i*d, x*s + j*d].
 
     attrs also hold `input_grad`: False when the input needs no gradient (images in a first layer),
-    which skips the transposed convolution, the most expensive part of the backward."""
+    which skips the transposed convolution, the most expensive part of the backward.
 
-    __slots__ = ()
+    The im2col columns of the forward are kept until the first backward uses them for the weight
+    gradient (as PyTorch keeps "saved tensors"), so the input is not unfolded twice; the op's result
+    still depends only on its inputs and attrs."""
+
+    __slots__ = ("_columns",)
     name = "conv2d"
     local = ("conv_transpose2d(g, w)", "correlate(x, g)", "sum of g over N, H, W")
 
+    def __init__(self, **attrs):
+        super().__init__(**attrs)
+        self._columns = None
+
     def forward(self, xp, x, w, b=None):
-        out = _conv(xp, x, w, self.attrs)
+        out, self._columns = _conv(xp, x, w, self.attrs)
         if b is not None:
             out += b.reshape(1, -1, 1, 1)
         return out
@@ -112,7 +126,10 @@ class Conv2d(Op):
         gx = None
         if self.attrs.get("input_grad", True):
             gx = call(xp, Conv2dInputGrad(input_shape=tuple(x.shape), **attrs), g, w)
-        gw = call(xp, Conv2dWeightGrad(kernel_size=tuple(w.shape[2:]), **attrs), x, g)
+        if self._columns is None or _recording(xp):
+            gw = call(xp, Conv2dWeightGrad(kernel_size=tuple(w.shape[2:]), **attrs), x, g)
+        else:
+            gw, self._columns = _weight_grad(xp, x, g, tuple(w.shape[2:]), attrs, self._columns), None
         if b is None:
             return gx, gw
         return gx, gw, xp.sum(g, axis=(0, 2, 3))
