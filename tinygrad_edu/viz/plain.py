@@ -3,6 +3,7 @@
 Why summaries: a drawing or a browser cannot show a 256x784 weight matrix, so small arrays are kept
 whole (a table) and larger ones become shape, min/mean/max and a small heatmap.
 """
+import functools
 import math
 
 import numpy as np
@@ -34,16 +35,16 @@ def array(a: np.ndarray) -> dict:
     if a.size == 0:
         return out
     values = a.astype(np.float64)
-    finite = values[np.isfinite(values)]
-    stats = finite if finite.size else values
+    is_finite = np.isfinite(values)
+    all_finite = bool(is_finite.all())
+    stats = values if all_finite else (values[is_finite] if is_finite.any() else values)
+    as_list = (lambda v: v.tolist()) if all_finite else (lambda v: _clean(v.tolist()))
     out.update(min=number(stats.min()), mean=number(stats.mean()), max=number(stats.max()))
     if a.size <= SMALL_ARRAY:
-        out["data"] = _clean(values.tolist())
+        out["data"] = as_list(values)
     else:
         grid = values.reshape(1, -1) if values.ndim < 2 else values.reshape(-1, values.shape[-1])
-        rows = np.linspace(0, grid.shape[0] - 1, min(grid.shape[0], HEATMAP_SIDE)).astype(int)
-        cols = np.linspace(0, grid.shape[1] - 1, min(grid.shape[1], HEATMAP_SIDE)).astype(int)
-        out["heatmap"] = _clean(grid[np.ix_(rows, cols)].tolist())
+        out["heatmap"] = as_list(grid[_sample(*grid.shape)])
     return out
 
 
@@ -58,6 +59,13 @@ def describe(value) -> str:
     shape = "×".join(str(n) for n in value["shape"]) or "scalar"
     mean = f" mean {fmt(value['mean'])}" if "mean" in value else ""
     return f"[{shape}]{mean}"
+
+
+@functools.lru_cache(maxsize=256)
+def _sample(rows: int, cols: int) -> tuple:
+    """Evenly spaced row and column indices (at most HEATMAP_SIDE each) for a heatmap of a grid."""
+    pick = lambda n: np.linspace(0, n - 1, min(n, HEATMAP_SIDE)).astype(int)
+    return np.ix_(pick(rows), pick(cols))
 
 
 def _clean(nested):

@@ -34,8 +34,9 @@ def snapshot(root) -> dict:
             nodes.append(_op_node(adapter, node, k, parent_ids))
             edges.extend(_edges(adapter, node, k, parent_ids, names))
     broadcast = {e["id"]: e["broadcast"] for e in edges if e.get("broadcast")}
-    events = _forward_events(adapter, order, index, names) + _backward_events(adapter, order, index, names,
-                                                                              broadcast)
+    values = [n["value"] for n in nodes if n["kind"] == "var"]       # one summary per node, reused
+    events = _forward_events(adapter, order, index, names, values) + _backward_events(adapter, order, index,
+                                                                                      names, broadcast)
     for step, event in enumerate(events):
         event["step"] = step
     return {"format": "tinygrad_edu.snapshot/1", "graph": adapter.kind, "root": f"v{len(order) - 1}",
@@ -84,14 +85,13 @@ def _broadcast(shape: list, out_shape: list, all_shapes: list):
     return {"from": out_shape, "to": shape} if stretched else None
 
 
-def _forward_events(adapter, order: list, index: dict, names: list) -> list:
+def _forward_events(adapter, order: list, index: dict, names: list, values: list) -> list:
     """Inputs first (they are given), then each computed value in topological order."""
     leaves = [k for k, node in enumerate(order) if adapter.op(node) is None]
     computed = [k for k, node in enumerate(order) if adapter.op(node) is not None]
     events = []
     for k in leaves + computed:
-        node, op = order[k], adapter.op(order[k])
-        value = adapter.value(node)
+        node, op, value = order[k], adapter.op(order[k]), values[k]
         event = {"phase": "forward", "node": f"v{k}", "value": value, "value_text": plain.describe(value),
                  "op_node": None, "edges": []}
         if op is None:
@@ -146,8 +146,10 @@ def _backward_events(adapter, order: list, index: dict, names: list, broadcast: 
             j = index[id(parent)]
             grads[j] = product if j not in grads else adapter.add(grads[j], product)
             received[j] += 1
+            product_plain = adapter.to_plain(product)
+            total_plain = product_plain if received[j] == 1 else adapter.to_plain(grads[j])
             event = _edge_event(k, i, j, names, upstream_plain, values[i], texts[i],
-                                adapter.to_plain(product), adapter.to_plain(grads[j]), received[j], uses[j])
+                                product_plain, total_plain, received[j], uses[j])
             if event["edge"] in broadcast:
                 shape = "×".join(map(str, broadcast[event["edge"]]["to"])) or "scalar"
                 event["text"] += f"   (summed over the broadcast axes back to [{shape}])"
