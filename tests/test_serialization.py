@@ -17,6 +17,8 @@ def test_round_trip_keeps_structure_types_and_bits(tmp_path):
         7: {"step": 3, "lr": 0.1 + 0.2, "betas": (0.9, 0.999), "flag": True, "none": None},
         "list": [1, "two", 3.0],
         "scalar": np.float32(2.5),
+        "zero_d": np.array(7, dtype=np.int64),
+        "fortran": np.asfortranarray(np.arange(6.0).reshape(2, 3)),
     }
     path = tmp_path / "ckpt.tge"
     save(obj, path)
@@ -28,6 +30,8 @@ def test_round_trip_keeps_structure_types_and_bits(tmp_path):
     np.testing.assert_array_equal(out["tensor"].data, [1.5, -2.0])
     assert out[7] == {"step": 3, "lr": 0.1 + 0.2, "betas": (0.9, 0.999), "flag": True, "none": None}
     assert out["list"] == [1, "two", 3.0] and out["scalar"] == 2.5
+    assert out["zero_d"].shape == () and out["zero_d"] == 7
+    np.testing.assert_array_equal(out["fortran"], obj["fortran"])
 
 
 def test_save_is_atomic_and_leaves_no_temp_files(tmp_path, monkeypatch):

@@ -44,6 +44,7 @@ from .functional_conv import avg_pool2d, conv2d, dropout, einsum, max_pool2d
 from .viz import draw, snapshot
 from . import data, nn, optim
 from .serialization import load, save
+from .training import fit
 
 __all__ = ["Value", "name_scope", "draw", "snapshot"]
 __all__ += [
@@ -54,3 +55,4 @@ __all__ += [
     "float32", "float64", "int32", "int64", "bool_",
 ]
 __all__ += ["nn", "optim", "data", "save", "load"]
+__all__ += ["fit"]

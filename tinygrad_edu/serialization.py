@@ -77,7 +77,7 @@ def save(obj, path):
             zf.writestr(_HEADER, json.dumps(header))
             for i, array in enumerate(encoder.arrays):
                 with zf.open(f"a{i}.npy", "w", force_zip64=True) as member:
-                    np.lib.format.write_array(member, np.ascontiguousarray(array), allow_pickle=False)
+                    np.lib.format.write_array(member, array, allow_pickle=False)
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
