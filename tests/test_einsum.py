@@ -76,3 +76,10 @@ def test_einsum_type_errors():
         tg.einsum("i,i", tg.zeros(2), [1.0, 2.0])
     with pytest.raises(TypeError, match="einsum: the equation must be a string, got int"):
         tg.einsum(3, tg.zeros(2))
+
+
+def test_einsum_node_explains_each_operands_local_derivative():
+    a, b = tg.ones(2, 3, requires_grad=True), tg.ones(3, 4, requires_grad=True)
+    op = tg.einsum("ij,jk", a, b)._op
+    assert op.attrs == {"equation": "ij,jk->ik"}
+    assert op.local == ("einsum(ik,jk->ij: g, b)", "einsum(ik,ij->jk: g, a)")

@@ -114,7 +114,18 @@ class Einsum(Op):
 
     __slots__ = ()
     name = "einsum"
-    local = ("einsum of g with the other operands",)
+
+    @property
+    def local(self) -> tuple:
+        """Per operand, the einsum its gradient is, e.g. ("einsum(ik,jk->ij: g, b)", ...) for matmul."""
+        sides, output = _split(self.attrs["equation"])
+        names = "abcdefghijklmnopqrstuvwxyz"
+        texts = []
+        for k, subs in enumerate(sides):
+            others = [(s, names[i % 26]) for i, s in enumerate(sides) if i != k]
+            spec = ",".join([output] + [s for s, _ in others])
+            texts.append(f"einsum({spec}->{subs}: g{''.join(', ' + n for _, n in others)})")
+        return tuple(texts)
 
     def forward(self, xp, *operands):
         return xp.einsum(self.attrs["equation"], *operands, optimize=len(operands) > 1)
