@@ -11,6 +11,9 @@ from . import plain
 
 GRAPH_ATTRS = {"rankdir": "LR", "fontname": "Helvetica", "fontsize": "11", "nodesep": "0.25",
                "ranksep": "0.35", "bgcolor": "transparent"}
+# Big graphs: fewer network-simplex and crossing-minimization passes (layout time grows fast with size).
+LARGE_GRAPH = 600
+LARGE_GRAPH_ATTRS = {"nslimit": "1", "nslimit1": "1", "mclimit": "0.3"}
 VAR_ATTRS = {"shape": "box", "style": "rounded,filled", "fillcolor": "#eef4fb", "color": "#4a6f99",
              "fontname": "Helvetica", "fontsize": "11", "margin": "0.08,0.04"}
 OP_ATTRS = {"shape": "circle", "style": "filled", "fillcolor": "#fff3d6", "color": "#a07a1f",
@@ -65,7 +68,6 @@ def to_dot(snap: dict, collapsed=()) -> tuple[str, dict]:
     if unknown:
         raise ValueError(f"to_dot: unknown scope(s) {sorted(unknown)}; "
                          f"this graph has {sorted(sids) or 'none'}")
-    graph = graphviz.Digraph(graph_attr=GRAPH_ATTRS)
     view_nodes, members, hidden = {}, {}, {}
     for node in snap["nodes"]:
         group = _shown_scope(node["scope"], collapsed)
@@ -74,6 +76,8 @@ def to_dot(snap: dict, collapsed=()) -> tuple[str, dict]:
             hidden[group] = hidden.get(group, 0) + 1
         else:
             members.setdefault(node["scope"], []).append(node)
+    drawn = len(set(view_nodes.values()))
+    graph = graphviz.Digraph(graph_attr={**GRAPH_ATTRS, **(LARGE_GRAPH_ATTRS if drawn > LARGE_GRAPH else {})})
     clusters = {path: graphviz.Digraph(name=f"cluster_{sid}") for path, sid in sids.items()
                 if _shown_scope(path, collapsed) is None}
     for path, cluster in clusters.items():
