@@ -11,6 +11,7 @@ import numpy as np
 
 from ..backend import XP_BY_TYPE, device_of, normalize_device, to_device, to_host, xp_for
 from ..dtypes import to_dtype
+from ..optim.optimizer import zero_grads
 from ..scope import name_scope
 from ..tensor import Tensor
 from .parameter import Parameter
@@ -173,13 +174,7 @@ class Module:
         return self
 
     def zero_grad(self, set_to_none=True):
-        for p in self.parameters():
-            if p.grad is None:
-                continue
-            if set_to_none:
-                p.grad = None
-            else:
-                p.grad.data[...] = 0
+        zero_grads(self.parameters(), set_to_none)
 
     def to(self, device=None, dtype=None):
         """Move every parameter, gradient and buffer to `device` and/or cast floats to `dtype`, in place."""

@@ -11,6 +11,21 @@ import numpy as np
 from ..backend import XP_BY_TYPE, to_host, xp_of
 
 
+def zero_grads(params, set_to_none=True):
+    """Forget gradients before the next backward: drop them (default) or fill them with zeros.
+
+    Why it matters: backward *adds* into `.grad`, so without this each step would use the sum of
+    every gradient so far.
+    """
+    for p in params:
+        if p.grad is None:
+            continue
+        if set_to_none:
+            p.grad = None
+        else:
+            p.grad.data[...] = 0
+
+
 class Optimizer:
     """Base class. `params` is an iterable of Tensors or of dicts `{"params": [...], **overrides}`."""
 
@@ -44,15 +59,7 @@ class Optimizer:
         self.param_groups.append({**self.defaults, **group, "params": params})
 
     def zero_grad(self, set_to_none=True):
-        """Forget gradients before the next backward: drop them (default) or fill them with zeros."""
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                if set_to_none:
-                    p.grad = None
-                else:
-                    p.grad.data[...] = 0
+        zero_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     def step(self, closure=None):
         """Apply one update to every parameter that has a gradient; `closure` re-evaluates the loss."""
