@@ -6,9 +6,10 @@ from tinygrad_edu import optim
 from tinygrad_edu.tensor import Tensor
 
 
-def _flat(out):
+def flat(out):
+    """Nested tuples of outputs (as RNNs return) as one flat list of Tensors."""
     if isinstance(out, (tuple, list)):
-        return [t for o in out for t in _flat(o)]
+        return [t for o in out for t in flat(o)]
     return [] if out is None else [out]
 
 
@@ -33,7 +34,7 @@ def compare_module(ours, theirs, *arrays, steps=10, rtol=1e-9, atol=1e-10, call=
     projections = None
     for step in range(max(steps, 1)):
         xs, txs = _as_tensors(arrays)
-        outs, refs = _flat(call(ours, *xs)), _flat(call(theirs, *txs))
+        outs, refs = flat(call(ours, *xs)), flat(call(theirs, *txs))
         assert len(outs) == len(refs)
         for o, r in zip(outs, refs):
             assert tuple(o.shape) == tuple(r.shape), (o.shape, r.shape)
