@@ -93,3 +93,35 @@ SECOND_ORDER_CASES = [
                          ids=[case[0] for case in SECOND_ORDER_CASES])
 def test_second_derivatives_match_torch(name, ours, theirs, arrays):
     check_second_order(ours, theirs, arrays)
+
+
+def test_every_node_reruns_from_its_json_attributes():
+    """Static graphs and drawings rebuild ops as type(op)(**attrs) and re-run them on arrays: check it for
+    every node of a second-order graph through conv, pooling, einsum and dropout."""
+    import json
+
+    x = tg.randn(2, 2, 6, 6, dtype="float64", requires_grad=True)
+    w = tg.randn(3, 2, 3, 3, dtype="float64", requires_grad=True)
+    h = tg.dropout(tg.max_pool2d(tg.conv2d(x, w, stride=1, padding=1).tanh(), 2), p=0.2)
+    h = tg.avg_pool2d(h, 2, ceil_mode=True)
+    loss = tg.einsum("ncij,ncij->", h, h)
+    gx, gw = tg.grad(loss, [x, w], create_graph=True)
+    seen, stack, visited = set(), [gx.sum() + gw.sum()], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in visited or node._op is None:
+            continue
+        visited.add(id(node))
+        stack.extend(node._parents)
+        op = type(node._op)(**json.loads(json.dumps(node._op.attrs), object_hook=_tuples))
+        rerun = op.forward(np, *[p.data for p in node._parents])
+        np.testing.assert_allclose(rerun, node.data, rtol=1e-12, err_msg=node._op.name)
+        seen.add(node._op.name)
+    assert {"conv2d", "conv2d_input_grad", "conv2d_weight_grad", "max_pool2d", "max_pool2d_scatter",
+            "avg_pool2d", "avg_pool2d_grad", "dropout", "einsum"} <= seen
+
+
+def _tuples(mapping: dict) -> dict:
+    """JSON turns tuples into lists; attributes are tuples again when a graph is loaded."""
+    return {k: tuple(tuple(i) if isinstance(i, list) else i for i in v) if isinstance(v, list) else v
+            for k, v in mapping.items()}
