@@ -172,3 +172,32 @@ def test_conv_repr_matches_pytorch():
                          ((2, 4, 3), dict(dilation=2, padding="same"))]:
         assert repr(nn.Conv2d(*args, **kwargs)) == repr(torch.nn.Conv2d(*args, **kwargs))
     assert repr(nn.Conv1d(2, 3, 5, stride=2)) == repr(torch.nn.Conv1d(2, 3, 5, stride=2))
+
+
+def test_training_step_and_checkpoint_on_a_non_numpy_device(tmp_path):
+    """The strict test backend refuses implicit NumPy conversion, as CuPy does: nn, optim, data,
+    clipping and checkpoints must all keep arrays on the model's device."""
+    from tinygrad_edu import data, optim
+
+    tinygrad_edu.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 2)).to("strict")
+    opt = optim.Adam(model.parameters(), lr=0.1)
+    X = np.random.default_rng(0).normal(size=(8, 3)).astype(np.float32)
+    loader = data.DataLoader(data.TensorDataset(X, np.arange(8) % 2), batch_size=4, device="strict")
+    for xb, yb in loader:
+        assert xb.device == "strict"
+        loss = nn.functional.cross_entropy(model(xb), yb)
+        opt.zero_grad()
+        loss.backward()
+        assert nn.utils.clip_grad_norm_(model.parameters(), 0.5).device == "strict"
+        opt.step()
+    tinygrad_edu.save({"model": model.state_dict(), "opt": opt.state_dict()}, tmp_path / "m.ckpt")
+    checkpoint = tinygrad_edu.load(tmp_path / "m.ckpt")
+    fresh = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 2)).to("strict")
+    fresh.load_state_dict(checkpoint["model"])
+    fresh_opt = optim.Adam(fresh.parameters(), lr=0.1)
+    fresh_opt.load_state_dict(checkpoint["opt"])
+    assert fresh[0].weight.device == "strict"
+    assert all(type(v) is type(fresh[0].weight.data) for s in fresh_opt.state.values() for v in s.values()
+               if not isinstance(v, int))
+    np.testing.assert_array_equal(fresh[0].weight.numpy(), model[0].weight.numpy())

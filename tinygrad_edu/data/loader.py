@@ -9,10 +9,10 @@ class DataLoader:
     """Iterate over `dataset` in batches, like `torch.utils.data.DataLoader` (single process).
 
     `shuffle=True` draws a new order each epoch from a generator seeded with `seed`, so a
-    lesson gives the same batches every time it is run.
+    lesson gives the same batches every time it is run. `device="cuda"` puts batches on the GPU.
     """
 
-    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=None):
+    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=None, device=None):
         if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
             raise ValueError(f"DataLoader: batch_size must be a positive int, got {batch_size!r}")
         if not hasattr(dataset, "__len__") or not hasattr(dataset, "__getitem__"):
@@ -22,6 +22,7 @@ class DataLoader:
         self.shuffle = shuffle
         self.drop_last = drop_last
         self.rng = np.random.default_rng(seed)
+        self.device = device
 
     def __len__(self):
         n = len(self.dataset)
@@ -34,11 +35,15 @@ class DataLoader:
     def _batch(self, idx):
         """A tuple of Tensors for tuple samples (as TensorDataset gives), else one Tensor."""
         if isinstance(self.dataset, TensorDataset):
-            return tuple(Tensor(c) for c in self.dataset[idx])  # one gather per array, not per sample
+            # one gather per array, not one per sample
+            return tuple(Tensor(c, device=self.device) for c in self.dataset[idx])
         samples = [self.dataset[int(i)] for i in idx]
         if isinstance(samples[0], tuple):
-            return tuple(Tensor(np.stack([np.asarray(v) for v in col])) for col in zip(*samples))
-        return Tensor(np.stack([np.asarray(s) for s in samples]))
+            return tuple(self._stack(col) for col in zip(*samples))
+        return self._stack(samples)
+
+    def _stack(self, values):
+        return Tensor(np.stack([np.asarray(v) for v in values]), device=self.device)
 
     def __iter__(self):
         order = self._order()

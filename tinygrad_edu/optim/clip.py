@@ -1,7 +1,7 @@
 """Gradient clipping: rescale all gradients together when their combined norm is too large."""
 import math
 
-from ..backend import xp_of
+from ..backend import device_of, xp_of
 
 
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False):
@@ -27,4 +27,4 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     if scale < 1.0:
         for g in grads:
             g *= scale
-    return Tensor(total, dtype=grads[0].dtype)
+    return Tensor(total, dtype=grads[0].dtype, device=device_of(grads[0]))
