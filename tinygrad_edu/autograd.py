@@ -1,33 +1,16 @@
 """Reverse-mode autodiff over the Tensor graph: `backward()` and `grad()`.
 
-How it runs: an explicit-stack depth-first search orders the graph (no recursion limit, so a
-100,000-op chain works), then nodes are visited output-first. Each node's `Op.backward` turns the
-gradient of its output into gradients of its inputs, which are summed per input. Gradients are plain
+How it runs: nodes are visited newest-first from a heap (no recursion, so a 100,000-op chain works).
+Each node's `Op.backward` turns the gradient of its output into gradients of its inputs, which are
+summed per input. Gradients are plain
 arrays unless `create_graph=True`, where they are Tensors built by the same backward formulas run on
 `tensor_xp`, so they can be differentiated again.
 """
 
+from heapq import heappop, heappush
+
 from . import backend, grad_mode, tensor_xp
 from .tensor import Tensor, _wrap
-
-
-def topological_order(roots) -> list:
-    """Nodes that require grad, each after all of its parents (inputs), found without recursion."""
-    order, seen = [], set()
-    stack = [(root, False) for root in roots]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-            continue
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        stack.append((node, True))
-        for parent in node._parents:
-            if parent.requires_grad and id(parent) not in seen:
-                stack.append((parent, False))
-    return order
 
 
 def _root_gradient(root: Tensor, gradient, create_graph: bool, where: str):
@@ -96,18 +79,25 @@ def _accumulate_leaf(node: Tensor, g, create_graph: bool) -> None:
 
 def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool, capture=None) -> None:
     """Propagate `root_grads` from `roots` to every node. With `capture` (dict id -> None), the gradients
-    reaching those nodes are stored there instead of being added to `.grad`."""
-    grads, owned = {}, set()
+    reaching those nodes are stored there instead of being added to `.grad`.
+
+    Order: a tensor is always created after its inputs, so visiting nodes newest-first (a heap on the
+    creation number `_seq`) reaches each node only after every node that uses it has passed its
+    gradient on. Nodes enter the heap when they first receive a gradient: one pass, no recursion."""
+    grads, owned, heap = {}, set(), []
     for root, g in zip(roots, root_grads):
         key = id(root)
-        grads[key] = g if key not in grads else grads[key] + g
+        if key in grads:
+            grads[key] = grads[key] + g
+        else:
+            grads[key] = g
+            heappush(heap, (-root._seq, root))
     record = grad_mode.enabled
     grad_mode.enabled = create_graph
     try:
-        for node in reversed(topological_order(roots)):
-            g = grads.pop(id(node), None)
-            if g is None:
-                continue
+        while heap:
+            node = heappop(heap)[1]
+            g = grads.pop(id(node))
             if node._hooks:
                 g = _run_hooks(node, g, create_graph)
             op = node._op
@@ -122,10 +112,13 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool, capt
                 raise _freed_error(node)
             parents = node._parents
             if create_graph:
-                xp, in_grads = tensor_xp, op.backward(tensor_xp, g, *parents, out=node)
+                inputs, out, xp = parents, node, tensor_xp
             else:
-                xp = backend.XP_BY_TYPE[type(node.data)]
-                in_grads = op.backward(xp, g, *[p.data for p in parents], out=node.data)
+                inputs, out, xp = [p.data for p in parents], node.data, backend.XP_BY_TYPE[type(node.data)]
+            if op.uses_needs:
+                in_grads = op.backward(xp, g, *inputs, out=out, needs=tuple(p.requires_grad for p in parents))
+            else:
+                in_grads = op.backward(xp, g, *inputs, out=out)
             if grad_mode.anomaly:
                 _check_grads(op, in_grads, backend.XP_BY_TYPE[type(node.data)])
             for parent, pg in zip(parents, in_grads):
@@ -135,6 +128,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool, capt
                 prev = grads.get(key)
                 if prev is None:
                     grads[key] = pg
+                    heappush(heap, (-parent._seq, parent))
                 elif create_graph:
                     grads[key] = prev + pg
                 elif key in owned:

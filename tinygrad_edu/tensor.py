@@ -5,12 +5,14 @@ graphs form no reference cycles and can be drawn, re-run and differentiated from
 Nodes are recorded only when an input requires grad and grad mode is on (as in PyTorch).
 """
 
+import itertools
 import numbers
 import operator
 
 import numpy as np
 
 from . import backend, dtypes, grad_mode
+from . import scope as _scope_state
 from .ops import elementwise as E
 from .ops import index as I
 from .ops import linalg as L
@@ -19,6 +21,11 @@ from .ops import shape as S
 from .scope import current_scope
 
 _new = object.__new__
+_creation_counter = itertools.count()
+_ADD, _SUB, _MUL, _DIV, _POW = E.Add(), E.Sub(), E.Mul(), E.Div(), E.Pow()
+_MAXIMUM, _MINIMUM, _MATMUL = E.Maximum(), E.Minimum(), L.MatMul()
+_EXP, _LOG, _SQRT, _SIN, _COS, _TANH = E.Exp(), E.Log(), E.Sqrt(), E.Sin(), E.Cos(), E.Tanh()
+_SIGMOID, _ABS, _RELU, _NEG = E.Sigmoid(), E.Abs(), E.Relu(), E.Neg()
 
 
 def _wrap(data, op, parents: tuple, requires_grad: bool) -> "Tensor":
@@ -30,34 +37,54 @@ def _wrap(data, op, parents: tuple, requires_grad: bool) -> "Tensor":
     t.name = None
     t._op = op
     t._parents = parents
-    t._scope = current_scope()
+    t._scope = _scope_state.current
     t._hooks = None
     t._retains_grad = False
     t._freed = False
+    t._seq = next(_creation_counter)
     return t
 
 
 def apply(op, *tensors: "Tensor") -> "Tensor":
     """Run `op` forward on the tensors' arrays and record a graph node if a gradient can flow."""
-    first = tensors[0].data
-    kind = type(first)
-    xp = backend.XP_BY_TYPE[kind]
+    kind = type(tensors[0].data)
     requires = False
-    arrays = []
     for t in tensors:
-        array = t.data
-        if type(array) is not kind:
+        if type(t.data) is not kind:
             raise _device_mismatch(op.name, tensors)
-        arrays.append(array)
         requires = requires or t.requires_grad
-    out = op.forward(xp, *arrays)
+    xp = backend.XP_BY_TYPE[kind]
+    out = op.forward(xp, *[t.data for t in tensors])
+    return _record(op, xp, kind, out, tensors, requires)
+
+
+def _record(op, xp, kind, out, tensors: tuple, requires: bool) -> "Tensor":
+    """Wrap an op's output, as a graph node when a gradient can flow through it."""
     if type(out) is not kind:
         out = xp.asarray(out)
     if grad_mode.anomaly:
-        _check_finite(op, xp, out, arrays)
+        _check_finite(op, xp, out, [t.data for t in tensors])
     if requires and grad_mode.enabled and op.differentiable:
         return _wrap(out, op, tensors, True)
     return _wrap(out, None, (), False)
+
+
+def _apply1(op, x: "Tensor") -> "Tensor":
+    """`apply` for one input, without the generic loops."""
+    data = x.data
+    kind = type(data)
+    xp = backend.XP_BY_TYPE[kind]
+    return _record(op, xp, kind, op.forward(xp, data), (x,), x.requires_grad)
+
+
+def _apply2(op, a: "Tensor", b: "Tensor") -> "Tensor":
+    """`apply` for the many two-input ops, without the generic loops (a few µs per op matter)."""
+    x, y = a.data, b.data
+    kind = type(x)
+    if type(y) is not kind:
+        raise _device_mismatch(op.name, (a, b))
+    xp = backend.XP_BY_TYPE[kind]
+    return _record(op, xp, kind, op.forward(xp, x, y), (a, b), a.requires_grad or b.requires_grad)
 
 
 def _device_mismatch(name: str, tensors) -> RuntimeError:
@@ -155,6 +182,7 @@ class Tensor:
         "_hooks",
         "_retains_grad",
         "_freed",
+        "_seq",
         "__weakref__",
     )
     __array_priority__ = 1000  # make `ndarray + Tensor` call Tensor.__radd__
@@ -186,6 +214,7 @@ class Tensor:
         self._hooks = None
         self._retains_grad = False
         self._freed = False
+        self._seq = next(_creation_counter)
 
     __hash__ = object.__hash__
 
@@ -389,47 +418,47 @@ class Tensor:
 
     # ----- elementwise arithmetic -----
     def __add__(self, other):
-        return _binary(E.Add, self, other)
+        return _binary(_ADD, self, other)
 
     def __radd__(self, other):
-        return _binary(E.Add, other, self)
+        return _binary(_ADD, other, self)
 
     def __sub__(self, other):
-        return _binary(E.Sub, self, other)
+        return _binary(_SUB, self, other)
 
     def __rsub__(self, other):
-        return _binary(E.Sub, other, self)
+        return _binary(_SUB, other, self)
 
     def __mul__(self, other):
-        return _binary(E.Mul, self, other)
+        return _binary(_MUL, self, other)
 
     def __rmul__(self, other):
-        return _binary(E.Mul, other, self)
+        return _binary(_MUL, other, self)
 
     def __truediv__(self, other):
         a, b = self, other
         if self.dtype.kind != "f" and not (isinstance(other, Tensor) and other.dtype.kind == "f"):
             a = self._cast(dtypes.DEFAULT_FLOAT)
-        return _binary(E.Div, a, b)
+        return _binary(_DIV, a, b)
 
     def __rtruediv__(self, other):
         b = self if self.dtype.kind == "f" else self._cast(dtypes.DEFAULT_FLOAT)
-        return _binary(E.Div, other, b)
+        return _binary(_DIV, other, b)
 
     def __pow__(self, exponent):
         if isinstance(exponent, numbers.Real) and not isinstance(exponent, bool):
             x = self if self.dtype.kind == "f" or isinstance(exponent, numbers.Integral) else self.float()
             return apply(E.PowScalar(exponent=exponent), x)
-        return _binary(E.Pow, self, exponent)
+        return _binary(_POW, self, exponent)
 
     def __rpow__(self, base):
         if isinstance(base, numbers.Real) and base > 0:
             x = self if self.dtype.kind == "f" else self.float()
             return apply(E.RPowScalar(base=float(base)), x)
-        return _binary(E.Pow, base, self)
+        return _binary(_POW, base, self)
 
     def __neg__(self):
-        return apply(E.Neg(), self)
+        return _apply1(_NEG, self)
 
     def __pos__(self):
         return self
@@ -513,38 +542,38 @@ class Tensor:
 
     # ----- elementwise functions -----
     def _float_unary(self, op):
-        x = self if self.dtype.kind == "f" else self._cast(dtypes.DEFAULT_FLOAT)
-        return apply(op, x)
+        x = self if self.data.dtype.kind == "f" else self._cast(dtypes.DEFAULT_FLOAT)
+        return _apply1(op, x)
 
     def exp(self):
-        return self._float_unary(E.Exp())
+        return self._float_unary(_EXP)
 
     def log(self):
-        return self._float_unary(E.Log())
+        return self._float_unary(_LOG)
 
     def sqrt(self):
-        return self._float_unary(E.Sqrt())
+        return self._float_unary(_SQRT)
 
     def rsqrt(self):
         return self.sqrt() ** -1
 
     def sin(self):
-        return self._float_unary(E.Sin())
+        return self._float_unary(_SIN)
 
     def cos(self):
-        return self._float_unary(E.Cos())
+        return self._float_unary(_COS)
 
     def tanh(self):
-        return self._float_unary(E.Tanh())
+        return self._float_unary(_TANH)
 
     def sigmoid(self):
-        return self._float_unary(E.Sigmoid())
+        return self._float_unary(_SIGMOID)
 
     def abs(self):
-        return apply(E.Abs(), self)
+        return _apply1(_ABS, self)
 
     def relu(self):
-        return apply(E.Relu(), self)
+        return _apply1(_RELU, self)
 
     def leaky_relu(self, negative_slope: float = 0.01):
         return self._float_unary(E.LeakyRelu(negative_slope=float(negative_slope)))
@@ -830,12 +859,14 @@ def _pair(a, b):
     return a, b
 
 
-def _binary(op_cls, a, b) -> Tensor:
-    a, b = _pair(a, b)
+def _binary(op, a, b) -> Tensor:
+    """A two-input elementwise op; `op` is a shared instance (ops without attrs hold no state)."""
+    if type(a) is not Tensor or type(b) is not Tensor or a.data.dtype is not b.data.dtype:
+        a, b = _pair(a, b)
     try:
-        return apply(op_cls(), a, b)
+        return _apply2(op, a, b)
     except ValueError:
-        raise ValueError(f"{op_cls.name}: shapes {a.shape} and {b.shape} don't broadcast") from None
+        raise ValueError(f"{op.name}: shapes {a.shape} and {b.shape} don't broadcast") from None
 
 
 def _compare(kind: str, a, b) -> Tensor:
@@ -901,11 +932,15 @@ def _index_spec(key, x: Tensor):
 
 # ----- functions on several tensors -----
 def matmul(a, b) -> Tensor:
-    a, b = _pair(a, b)
-    problem = L.describe_matmul_mismatch(a.shape, b.shape)
-    if problem:
-        raise ValueError(problem)
-    return apply(L.MatMul(), a, b)
+    if type(a) is not Tensor or type(b) is not Tensor or a.data.dtype is not b.data.dtype:
+        a, b = _pair(a, b)
+    try:
+        return _apply2(_MATMUL, a, b)
+    except ValueError:
+        problem = L.describe_matmul_mismatch(a.shape, b.shape)
+        if problem is None:
+            raise
+        raise ValueError(problem) from None
 
 
 def broadcast_to(x: Tensor, shape) -> Tensor:
@@ -939,11 +974,11 @@ def where(condition, input, other) -> Tensor:
 
 
 def maximum(a, b) -> Tensor:
-    return _binary(E.Maximum, a, b)
+    return _binary(_MAXIMUM, a, b)
 
 
 def minimum(a, b) -> Tensor:
-    return _binary(E.Minimum, a, b)
+    return _binary(_MINIMUM, a, b)
 
 
 def _same_shapes_except(tensors, axis, where):

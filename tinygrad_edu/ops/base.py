@@ -11,9 +11,13 @@ drawings and (later) static graphs. So an op must be:
 
 `backward(xp, g, *inputs, out)` returns one gradient per input (None where none flows), each already
 reduced to that input's shape. It uses only operators (+ - * / ** comparisons), `.shape`, `.ndim`,
-`.dtype`, `.reshape`, `.T`, indexing and `xp.<numpy function>`, so the one formula works on arrays (fast
-plain backward) and on Tensors (differentiable backward). Where a backward needs another op (e.g. the
-scatter-add behind indexing), it goes through `call(xp, op, *inputs)`.
+`.dtype`, `.reshape`, `.sum(axis=, keepdims=)`, `.T`, indexing and `xp.<numpy function>`, so the one
+formula works on arrays (fast plain backward) and on Tensors (differentiable backward). Where a
+backward needs another op (e.g. the scatter-add behind indexing), it goes through `call(xp, op, ...)`.
+
+Ops whose input gradients are expensive (matmul, convolution) may set `uses_needs = True`: their
+backward is then also given `needs=(bool per input)`, and may return None where False, e.g. to skip
+the gradient of a data batch, which costs a whole matrix multiply and is never used.
 """
 
 
@@ -26,6 +30,7 @@ class Op:
     name = "op"
     local: tuple = ()
     differentiable = True
+    uses_needs = False
 
     def __init__(self, **attrs):
         self.attrs = attrs
@@ -66,7 +71,7 @@ def unbroadcast(xp, g, shape: tuple):
         i + lead for i, size in enumerate(shape) if size == 1 and gshape[i + lead] != 1
     )
     if axes:
-        g = xp.sum(g, axis=axes, keepdims=True)
+        g = g.sum(axis=axes, keepdims=True)
     return g.reshape(shape)
 
 

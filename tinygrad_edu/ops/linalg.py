@@ -22,13 +22,14 @@ class MatMul(Op):
     __slots__ = ()
     name = "matmul"
     local = ("g @ bᵀ", "aᵀ @ g")
+    uses_needs = True
 
     def forward(self, xp, a, b):
         return xp.matmul(a, b)
 
-    def backward(self, xp, g, a, b, *, out):
+    def backward(self, xp, g, a, b, *, out, needs=(True, True)):
         if a.ndim == 2 and b.ndim == 2:
-            return g @ b.T, a.T @ g
+            return (g @ b.T if needs[0] else None), (a.T @ g if needs[1] else None)
         a2 = a.reshape((1,) + a.shape) if a.ndim == 1 else a
         b2 = b.reshape(b.shape + (1,)) if b.ndim == 1 else b
         g2 = g.reshape(g.shape[:-1] + (1,) + g.shape[-1:]) if a.ndim == 1 else g

@@ -19,7 +19,7 @@ class Sum(Op):
     local = ("1",)
 
     def forward(self, xp, x):
-        return xp.sum(x, axis=self.attrs["axis"], keepdims=self.attrs["keepdims"])
+        return x.sum(axis=self.attrs["axis"], keepdims=self.attrs["keepdims"])
 
     def backward(self, xp, g, x, *, out):
         return (expand_reduced(xp, g, x.shape, self.attrs["axis"], self.attrs["keepdims"]),)
@@ -31,7 +31,8 @@ class Mean(Op):
     local = ("1/n",)
 
     def forward(self, xp, x):
-        return xp.mean(x, axis=self.attrs["axis"], keepdims=self.attrs["keepdims"])
+        axis = self.attrs["axis"]
+        return x.sum(axis=axis, keepdims=self.attrs["keepdims"]) / _count(x.shape, axis)
 
     def backward(self, xp, g, x, *, out):
         n = _count(x.shape, self.attrs["axis"])
@@ -133,11 +134,11 @@ class LogSoftmax(Op):
 
     def forward(self, xp, x):
         axis = self.attrs["axis"]
-        shifted = x - xp.max(x, axis=axis, keepdims=True)
-        return shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
+        shifted = x - x.max(axis=axis, keepdims=True)
+        return shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
 
     def backward(self, xp, g, x, *, out):
-        return (g - xp.exp(out) * xp.sum(g, axis=self.attrs["axis"], keepdims=True),)
+        return (g - xp.exp(out) * g.sum(axis=self.attrs["axis"], keepdims=True),)
 
 
 class ArgMax(Op):
