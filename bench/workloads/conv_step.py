@@ -26,6 +26,7 @@ def _data_and_params(batch: int):
 
 
 def setup(peer: str, case: dict):
+    """The step returns the updated parameters, so a test can check the three peers agree."""
     images, labels, params = _data_and_params(case["batch"])
     if peer == "tinygrad_edu":
         return _tinygrad_edu_step(images, labels, params)
@@ -36,6 +37,15 @@ def setup(peer: str, case: dict):
     raise Skip(f"unknown peer {peer}")
 
 
+def _lenet_loss(F, x, y, p):
+    """One model definition for both engines: tinygrad_edu.nn.functional speaks torch's functional API."""
+    h = F.max_pool2d(F.conv2d(x, p["c1w"], p["c1b"], padding=2).relu(), 2)
+    h = F.max_pool2d(F.conv2d(h, p["c2w"], p["c2b"]).relu(), 2).reshape(x.shape[0], 400)
+    h = (h @ p["f1w"] + p["f1b"]).relu()
+    h = (h @ p["f2w"] + p["f2b"]).relu()
+    return F.cross_entropy(h @ p["f3w"] + p["f3b"], y)
+
+
 def _tinygrad_edu_step(images, labels, params):
     import tinygrad_edu as tg
     from tinygrad_edu.nn import functional as F
@@ -44,14 +54,11 @@ def _tinygrad_edu_step(images, labels, params):
     x, y = tg.Tensor(images), tg.Tensor(labels)
 
     def step():
-        h = tg.max_pool2d(tg.conv2d(x, p["c1w"], p["c1b"], padding=2).relu(), 2)
-        h = tg.max_pool2d(tg.conv2d(h, p["c2w"], p["c2b"]).relu(), 2).reshape(x.shape[0], 400)
-        h = (h @ p["f1w"] + p["f1b"]).relu()
-        h = (h @ p["f2w"] + p["f2b"]).relu()
-        F.cross_entropy(h @ p["f3w"] + p["f3b"], y).backward()
+        _lenet_loss(F, x, y, p).backward()
         for t in p.values():
             t.data -= LR * t.grad.data
             t.grad = None
+        return p
 
     return step
 
@@ -64,15 +71,12 @@ def _torch_step(images, labels, params):
     x, y = torch.tensor(images), torch.tensor(labels)
 
     def step():
-        h = F.max_pool2d(F.conv2d(x, p["c1w"], p["c1b"], padding=2).relu(), 2)
-        h = F.max_pool2d(F.conv2d(h, p["c2w"], p["c2b"]).relu(), 2).reshape(x.shape[0], 400)
-        h = (h @ p["f1w"] + p["f1b"]).relu()
-        h = (h @ p["f2w"] + p["f2b"]).relu()
-        F.cross_entropy(h @ p["f3w"] + p["f3b"], y).backward()
+        _lenet_loss(F, x, y, p).backward()
         with torch.no_grad():
             for t in p.values():
                 t -= LR * t.grad
                 t.grad = None
+        return p
 
     return step
 
@@ -152,5 +156,6 @@ def _numpy_step(images, labels, params):
         _, grads["c1w"], grads["c1b"] = conv_backward(dz1, cols1, p["c1w"], None, 2)
         for name, g in grads.items():
             p[name] -= LR * g
+        return p
 
     return step
