@@ -3,6 +3,8 @@ import gzip
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tinygrad_edu.data import (
     DataLoader,
@@ -168,3 +170,17 @@ def test_idx_rejects_corrupt_files(tmp_path):
         with pytest.raises(error, match=messages[name]) as info:
             read_idx(path)
         assert str(path) in str(info.value)
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(1, 40), batch_size=st.integers(1, 12), shuffle=st.booleans(), drop_last=st.booleans(),
+       seed=st.integers(0, 2**16))
+def test_loader_partitions_the_dataset(n, batch_size, shuffle, drop_last, seed):
+    loader = DataLoader(TensorDataset(np.arange(n)), batch_size=batch_size, shuffle=shuffle,
+                        drop_last=drop_last, seed=seed)
+    batches = [b[0].data.tolist() for b in loader]
+    assert len(batches) == len(loader)
+    assert all(len(b) == batch_size for b in batches[:-1] if b)
+    seen = [i for b in batches for i in b]
+    assert len(seen) == len(set(seen)) and set(seen) <= set(range(n))
+    assert len(seen) == (n - n % batch_size if drop_last else n)

@@ -4,6 +4,8 @@ import zipfile
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tinygrad_edu import load, save
 from tinygrad_edu.tensor import Tensor
@@ -119,3 +121,28 @@ def test_pickled_arrays_are_refused_and_never_run(tmp_path):
     with pytest.raises(ValueError, match="cannot be read without running code") as info:
         load(path)
     assert str(path) in str(info.value) and not marker.exists()
+
+
+_leaves = st.one_of(st.none(), st.booleans(), st.integers(-2**62, 2**62), st.text(max_size=5),
+                    st.floats(allow_nan=False), st.builds(lambda s: np.arange(float(s)).reshape(-1, 1),
+                                                          st.integers(0, 6)))
+_trees = st.recursive(_leaves, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.tuples(inner, inner),
+    st.dictionaries(st.one_of(st.text(max_size=4), st.integers(-5, 5)), inner, max_size=3)), max_leaves=8)
+
+
+def _same(a, b):
+    if isinstance(a, np.ndarray):
+        return isinstance(b, np.ndarray) and a.dtype == b.dtype and np.array_equal(a, b)
+    if isinstance(a, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    return type(a) is type(b) and a == b
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tree=_trees)
+def test_any_plain_tree_round_trips_exactly(tmp_path, tree):
+    save(tree, tmp_path / "tree.ckpt")
+    assert _same(tree, load(tmp_path / "tree.ckpt"))
