@@ -46,6 +46,7 @@ LAYERS = {
     "RNN-relu-batch_first": (lambda m: m.RNN(3, 4, nonlinearity="relu", batch_first=True), [x(2, 5, 3)],
                              dict(lr=0.002)),
     "RNN-unbatched-h0": (lambda m: m.RNN(3, 4), [x(5, 3), x(1, 4)]),
+    "GRU-nobias": (lambda m: m.GRU(3, 4, bias=False), [x(5, 2, 3)]),
     "LSTM": (lambda m: m.LSTM(3, 4, num_layers=2, batch_first=True), [x(2, 5, 3)]),
     "GRU": (lambda m: m.GRU(3, 4, num_layers=2), [x(5, 2, 3), x(2, 2, 4)]),
     "MultiheadAttention": (lambda m: m.MultiheadAttention(8, 2), [x(5, 2, 8), x(6, 2, 8), x(6, 2, 8)]),

@@ -43,8 +43,11 @@ class _RNNBase(Module):
             init.uniform_(p, -bound, bound)
 
     def _layer_params(self, layer):
-        get = lambda n: getattr(self, f"{n}_l{layer}") if self.bias or n.startswith("weight") else None
-        return get("weight_ih"), get("weight_hh"), get("bias_ih"), get("bias_hh")
+        """(weight_ih, weight_hh, bias_ih, bias_hh) of one layer; the biases are None when bias=False."""
+        weights = getattr(self, f"weight_ih_l{layer}"), getattr(self, f"weight_hh_l{layer}")
+        if not self.bias:
+            return (*weights, None, None)
+        return (*weights, getattr(self, f"bias_ih_l{layer}"), getattr(self, f"bias_hh_l{layer}"))
 
     def _prepare(self, x):
         """Return input as (L, N, H_in) and whether it was unbatched."""
@@ -109,8 +112,8 @@ class RNN(_RNNBase):
     def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", **kwargs):
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"RNN: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
-        self.__dict__["nonlinearity"] = nonlinearity
         super().__init__(input_size, hidden_size, num_layers, **kwargs)
+        self.nonlinearity = nonlinearity
 
     def cell(self, projected, state, w_hh, b_hh):
         pre = projected + self.recurrent(state[0], w_hh, b_hh)
