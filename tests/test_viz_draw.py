@@ -98,3 +98,9 @@ def test_asking_for_system_dot_when_absent_says_so(monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(RuntimeError, match="no `dot` is on PATH"):
         svg_from_dot("digraph {}", engine="dot")
+
+
+def test_webassembly_stack_limit_gives_a_clear_error():
+    chain = "digraph {" + ";".join(f"n{i}->n{i + 1}" for i in range(60_000)) + "}"
+    with pytest.raises(RuntimeError, match=r"WebAssembly Graphviz ran out of stack .* system Graphviz"):
+        svg_from_dot(chain, engine="wasm")

