@@ -119,3 +119,10 @@ def test_conv2d_second_backward_with_retain_graph_gives_the_same_weight_gradient
     first = w.grad.numpy().copy()
     loss.backward()
     np.testing.assert_allclose(w.grad.numpy(), 2 * first, rtol=1e-12)
+
+
+def test_conv2d_and_pooling_accept_an_empty_batch():
+    x, w = tg.zeros(0, 2, 5, 5, requires_grad=True), tg.randn(3, 2, 3, 3, requires_grad=True)
+    out = tg.avg_pool2d(tg.max_pool2d(tg.conv2d(x, w, padding=1), 2), 2)
+    out.sum().backward()
+    assert out.shape == (0, 3, 1, 1) and x.grad.shape == x.shape and not w.grad.numpy().any()

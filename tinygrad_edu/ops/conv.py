@@ -82,8 +82,8 @@ def _weight_grad(xp, x, g, kernel_hw, attrs, cols=None):
     groups = attrs["groups"]
     if cols is None:
         cols, _ = _columns(xp, x, kernel_hw, attrs)  # (N, G, K, P)
-    n, o = g.shape[:2]
-    g = g.reshape(n, groups, o // groups, -1)
+    n, o, ho, wo = g.shape
+    g = g.reshape(n, groups, o // groups, ho * wo)
     per_sample = xp.matmul(g, cols.transpose(0, 1, 3, 2))  # (N, G, O/G, K)
     return per_sample.sum(axis=0).reshape(o, x.shape[1] // groups, *kernel_hw)
 
