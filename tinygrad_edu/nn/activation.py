@@ -45,7 +45,7 @@ class Sigmoid(Module):
 class Softmax(Module):
     def __init__(self, dim=None, axis=None):
         super().__init__()
-        self.dim = F._dim(dim, axis, -1)
+        self.dim = F.dim_arg(dim, axis, -1)
 
     def forward(self, x):
         return F.softmax(x, self.dim)

@@ -44,7 +44,7 @@ class MultiheadAttention(Module):
         """One additive float mask of shape (N, heads, L, S) (or broadcastable), or None."""
         mask = None
         if attn_mask is not None:
-            m = F._mask_to_additive(attn_mask, dtype, xp).data
+            m = F.additive_mask(attn_mask, dtype, xp).data
             if m.ndim == 3:
                 if m.shape != (batch * self.num_heads, L, S):
                     raise ValueError(f"MultiheadAttention: 3-D attn_mask must have shape "
@@ -54,7 +54,7 @@ class MultiheadAttention(Module):
                 raise ValueError(f"MultiheadAttention: 2-D attn_mask must have shape {(L, S)}, got {m.shape}")
             mask = m
         if key_padding_mask is not None:
-            k = F._mask_to_additive(key_padding_mask, dtype, xp).data
+            k = F.additive_mask(key_padding_mask, dtype, xp).data
             if k.shape != (batch, S):
                 raise ValueError(f"MultiheadAttention: key_padding_mask must have shape {(batch, S)}, "
                                  f"got {k.shape}")

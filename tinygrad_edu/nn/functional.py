@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 
-def _dim(dim, axis, default=None):
+def dim_arg(dim, axis, default=None):
     """PyTorch spells it `dim`, NumPy `axis`: accept either, not both."""
     if dim is not None and axis is not None:
         raise TypeError("give either dim= or axis=, not both")
@@ -79,11 +79,11 @@ def sigmoid(x):
 
 
 def softmax(x, dim=None, axis=None):
-    return x.softmax(_dim(dim, axis, -1))
+    return x.softmax(dim_arg(dim, axis, -1))
 
 
 def log_softmax(x, dim=None, axis=None):
-    return x.log_softmax(_dim(dim, axis, -1))
+    return x.log_softmax(dim_arg(dim, axis, -1))
 
 
 def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
@@ -171,7 +171,7 @@ def generate_square_subsequent_mask(size):
     return Tensor(np.where(causal_mask(size), -np.inf, 0.0))
 
 
-def _mask_to_additive(mask, dtype, xp):
+def additive_mask(mask, dtype, xp):
     """Boolean masks (True = may not attend) become -inf additions; float masks are added as they are."""
     mask = mask.data if isinstance(mask, Tensor) else xp.asarray(mask)
     if mask.dtype == bool:
@@ -189,9 +189,9 @@ def scaled_dot_product_attention(q, k, v, attn_mask=None, is_causal=False, scale
     scores = (q @ k.transpose(-2, -1)) * scale
     if is_causal:
         hidden = causal_mask(q.shape[-2], k.shape[-2], xp)
-        scores = scores + _mask_to_additive(hidden, scores.data.dtype, xp)
+        scores = scores + additive_mask(hidden, scores.data.dtype, xp)
     if attn_mask is not None:
-        scores = scores + _mask_to_additive(attn_mask, scores.data.dtype, xp)
+        scores = scores + additive_mask(attn_mask, scores.data.dtype, xp)
     weights = scores.softmax(-1)
     return weights @ v, weights
 

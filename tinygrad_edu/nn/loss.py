@@ -8,7 +8,7 @@ class _Loss(Module):
 
     def __init__(self, reduction="mean", **options):
         super().__init__()
-        losses._check_reduction(type(self).__name__, reduction)
+        losses.check_reduction(type(self).__name__, reduction)
         self.options = dict(options, reduction=reduction)
 
     def forward(self, input, target):

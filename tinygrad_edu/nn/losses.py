@@ -11,13 +11,13 @@ from ..tensor import Tensor
 _REDUCTIONS = ("mean", "sum", "none")
 
 
-def _check_reduction(name, reduction):
+def check_reduction(name, reduction):
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{name}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
 
 
 def _reduce(name, loss, reduction):
-    _check_reduction(name, reduction)
+    check_reduction(name, reduction)
     if reduction == "mean":
         return loss.mean()
     return loss.sum() if reduction == "sum" else loss
@@ -56,7 +56,7 @@ def _classes_last(x):
 
 def _nll_from_log_probs(name, logp, target, weight, ignore_index, reduction, label_smoothing=0.0):
     """Shared by nll_loss and cross_entropy: logp is (N, C, ...) log-probabilities, target class indices."""
-    _check_reduction(name, reduction)
+    check_reduction(name, reduction)
     C = logp.shape[1] if logp.ndim > 1 else logp.shape[0]
     t = target.data if isinstance(target, Tensor) else np.asarray(target)
     xp = xp_of(logp.data)
@@ -115,7 +115,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
 
 def _soft_cross_entropy(logp, target, weight, reduction, label_smoothing):
     """Cross entropy against class probabilities: -sum_c w_c p_c log q_c per prediction."""
-    _check_reduction("cross_entropy", reduction)
+    check_reduction("cross_entropy", reduction)
     xp = xp_of(logp.data)
     p = xp.asarray(_data(target), dtype=logp.data.dtype)
     if tuple(p.shape) != tuple(logp.shape):
