@@ -335,7 +335,8 @@ class Tensor:
     def _cast(self, dtype: np.dtype) -> "Tensor":
         if self.data.dtype == dtype:
             return self
-        return apply(E.Cast(dtype=dtype.name), self)
+        out = _apply1(E.Cast(dtype=dtype.name), self)
+        return out if dtype.kind == "f" else out.detach()  # no gradient flows into integers
 
     def cpu(self) -> "Tensor":
         return self.to("cpu")
