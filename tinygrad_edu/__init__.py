@@ -56,3 +56,4 @@ __all__ += [
 ]
 __all__ += ["nn", "optim", "data", "save", "load"]
 __all__ += ["fit"]
+__all__ += ["conv2d", "max_pool2d", "avg_pool2d", "dropout", "einsum"]
