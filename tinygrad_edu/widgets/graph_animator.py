@@ -9,7 +9,7 @@ import traitlets
 from ..viz.adapters import adapter_for
 from ..viz.dot import scope_ids, to_dot
 from ..viz.render import svg_from_dot
-from ..viz.snapshot import snapshot
+from ..viz.snapshot import NOT_COMPUTED, snapshot
 from .html_export import replay_html
 from .playback import PHASES, highlighted_ids, state_at, step_range, svg_at
 from .static_files import static_file
@@ -64,9 +64,7 @@ class GraphAnimator(anywidget.AnyWidget):
         self.observe(lambda _: self._layout(), names="collapsed")
 
     def _layout(self) -> None:
-        pending = {**self.snapshot, "nodes": [{**n, "value": None, "grad": None} if n["kind"] == "var" else n
-                                              for n in self.snapshot["nodes"]]}
-        source, view = to_dot(pending, self.collapsed)      # boxes sized for "not computed yet"
+        source, view = to_dot(_widest_texts(self.snapshot), self.collapsed)
         with self.hold_sync():
             self.svg = svg_from_dot(source, self._engine)
             self.view = view
@@ -127,8 +125,7 @@ class GraphAnimator(anywidget.AnyWidget):
         """What variable `node_id` shows at `step`: {"value": text, "grad": text}."""
         if not any(n["id"] == node_id and n["kind"] == "var" for n in self.snapshot["nodes"]):
             raise KeyError(f"GraphAnimator.shown: no variable {node_id!r} in this graph")
-        return state_at(self.events, self.step).get(node_id, {"value": "not computed yet",
-                                                               "grad": "not computed yet"})
+        return state_at(self.events, self.step).get(node_id, {"value": NOT_COMPUTED, "grad": NOT_COMPUTED})
 
     # ---- static output -----------------------------------------------------------------------
     def static_svg(self) -> str:
@@ -148,6 +145,19 @@ class GraphAnimator(anywidget.AnyWidget):
         state = {name: getattr(self, name) for name in
                  ("snapshot", "svg", "view", "scopes", "collapsed", "message", "step", "phase", "speed")}
         return _write(path, ".html", replay_html({**state, "playing": False}, title), "save_html")
+
+
+def _widest_texts(snap: dict) -> dict:
+    """The snapshot with each variable's data and grad set to the longest text it will show while the
+    animation plays, so Graphviz sizes every box to fit all of them."""
+    longest = {}
+    for event in snap["events"]:
+        key = "value" if event["phase"] == "forward" else "grad"
+        texts = longest.setdefault(event["node"], {"value": NOT_COMPUTED, "grad": NOT_COMPUTED})
+        texts[key] = max(texts[key], event[f"{key}_text"], key=len)
+    nodes = [{**n, **longest.get(n["id"], {"value": NOT_COMPUTED, "grad": NOT_COMPUTED})}
+             if n["kind"] == "var" else n for n in snap["nodes"]]
+    return {**snap, "nodes": nodes}
 
 
 def _write(path, suffix: str, text: str, where: str) -> Path:

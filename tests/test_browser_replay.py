@@ -1,0 +1,66 @@
+"""The HTML replay written by save_html, opened from disk in headless Chromium: no kernel, no network.
+Keyboard playback, play to the end, the details panel (table for small tensors, heatmap for big ones),
+and a hostile label that must stay text."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+from tests.test_browser_animator import CHROMIUM, CHROMIUM_ARGS, NO_CHROMIUM, OUTPUT
+from tinygrad_edu.widgets import GraphAnimator
+
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=NO_CHROMIUM)]
+
+
+def replay_file(folder: Path) -> Path:
+    small = tg.Tensor(np.arange(6.0).reshape(2, 3), requires_grad=True, name="<img src=x onerror=alert(1)>")
+    big = tg.Tensor(np.linspace(-1, 1, 400).reshape(20, 20), requires_grad=True, name="big")
+    with tg.name_scope("layer1"):
+        out = (big @ big).sum() + (small * 2.0).sum()
+    out.name = "loss"
+    animator = GraphAnimator(out, engine="wasm")
+    return animator.save_html(folder / "replay.html"), animator
+
+
+def test_replay_plays_without_a_kernel(tmp_path):
+    playwright = pytest.importorskip("playwright.sync_api")
+    path, animator = replay_file(tmp_path)
+    last = len(animator.events) - 1
+    ids = {n["label"]: n["id"] for n in animator.snapshot["nodes"] if n["kind"] == "var" and n["label"]}
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1300, "height": 900})
+            errors, requests = [], []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(path.as_uri())
+            page.locator(".tge-animator svg").wait_for(timeout=10_000)
+            caption, counter = page.locator(".tge-caption"), page.locator(".tge-counter")
+            assert caption.text_content().startswith("Press")
+            page.keyboard.press("End")
+            assert counter.text_content().startswith(f"step {last} ")
+            page.keyboard.press("Home")
+            page.keyboard.press("ArrowRight")
+            assert counter.text_content().startswith("step 0 ")
+            page.select_option(".tge-speed", "8")
+            page.click('button[data-action="play"]')
+            at_end = f"document.querySelector('.tge-counter').textContent.startsWith('step {last} ')"
+            page.wait_for_function(at_end, timeout=15_000)
+            assert page.locator('button[data-action="play"]').text_content() == "▶"   # stopped at the end
+            assert page.locator(".tge-graph img").count() == 0                       # the label stayed text
+            page.hover(f'g.node[id="{ids["<img src=x onerror=alert(1)>"]}"]')
+            details = page.locator(".tge-details")
+            assert details.locator(".tge-title").text_content() == "<img src=x onerror=alert(1)>"
+            assert details.locator("table.tge-table").first.locator("td").count() == 6
+            page.click(f'g.node[id="{ids["big"]}"]')                                  # pin the 20×20 tensor
+            assert details.locator(".tge-title").text_content() == "big"
+            assert details.locator("canvas.tge-heatmap").count() == 2                 # value and gradient
+            OUTPUT.mkdir(exist_ok=True)
+            page.screenshot(path=str(tmp_path / "replay.png"), full_page=True)
+            page.screenshot(path=str(OUTPUT / "browser_replay.png"), full_page=True)
+            assert errors == []
+            assert all(url.startswith("file:") or url.startswith("data:") for url in requests), requests
+        finally:
+            browser.close()
