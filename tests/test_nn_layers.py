@@ -158,3 +158,20 @@ def test_layers_reject_bad_inputs_with_clear_errors():
         nn.MultiheadAttention(6, 4)
     with pytest.raises(NotImplementedError, match="bidirectional=True is not supported"):
         nn.GRU(3, 4, bidirectional=True)
+
+
+@pytest.mark.parametrize("mask", ["none", "causal", "bool", "float"])
+def test_scaled_dot_product_attention_matches_pytorch(mask):
+    q, k, v = x(2, 3, 4, 8), x(2, 3, 5, 8), x(2, 3, 5, 6)
+    options = {"none": {}, "causal": dict(is_causal=True), "bool": dict(attn_mask=x(4, 5) > -1),
+               "float": dict(attn_mask=x(4, 5), scale=0.3)}[mask]
+    ours = [Tensor(a, requires_grad=True) for a in (q, k, v)]
+    theirs = [torch.tensor(a, requires_grad=True) for a in (q, k, v)]
+    ref_options = {k: torch.tensor(v) if isinstance(v, np.ndarray) else v for k, v in options.items()}
+    out = nn.functional.scaled_dot_product_attention(*ours, **options)
+    ref = torch.nn.functional.scaled_dot_product_attention(*theirs, **ref_options)
+    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-10, atol=1e-12)
+    out.sum().backward()
+    ref.sum().backward()
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a.grad.data, b.grad.numpy(), rtol=1e-9, atol=1e-12)

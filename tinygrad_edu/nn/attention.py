@@ -1,5 +1,4 @@
 """MultiheadAttention, with PyTorch's parameter layout (in_proj_weight, out_proj) and masks."""
-from .. import functional_conv as FC
 from ..backend import xp_of
 from ..tensor import Tensor
 from . import functional as F
@@ -80,13 +79,9 @@ class MultiheadAttention(Module):
             attn_mask = F.causal_mask(L, S, xp)
         mask = self._combined_mask(attn_mask, key_padding_mask, N, L, S, query.data.dtype, xp)
         q, k, v = self._heads(query, 0, N), self._heads(key, 1, N), self._heads(value, 2, N)
-        scores = (q @ k.transpose(-2, -1)) * (1.0 / self.head_dim ** 0.5)
-        if mask is not None:
-            scores = scores + Tensor(mask)
-        weights = scores.softmax(-1)
-        if self.dropout and self.training:
-            weights = FC.dropout(weights, self.dropout, True)
-        out = (weights @ v).permute(2, 0, 1, 3).reshape(L, N, self.embed_dim)
+        dropout_p = self.dropout if self.training else 0.0
+        out, weights = F.attention(q, k, v, None if mask is None else Tensor(mask), dropout_p)
+        out = out.permute(2, 0, 1, 3).reshape(L, N, self.embed_dim)
         out = self.out_proj(out)
         if unbatched:
             out = out.reshape(L, self.embed_dim)

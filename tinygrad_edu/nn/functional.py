@@ -23,7 +23,7 @@ from .losses import (
 
 __all__ = [
     "linear", "bilinear", "relu", "leaky_relu", "gelu", "tanh", "sigmoid", "softmax", "log_softmax",
-    "layer_norm", "batch_norm", "embedding", "one_hot", "scaled_dot_product_attention",
+    "layer_norm", "batch_norm", "embedding", "one_hot", "attention", "scaled_dot_product_attention",
     "adaptive_avg_pool2d", "conv1d", "conv2d", "max_pool2d", "avg_pool2d", "dropout",
     "mse_loss", "l1_loss", "cross_entropy", "nll_loss",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "hinge_embedding_loss", "multi_margin_loss",
@@ -179,11 +179,10 @@ def additive_mask(mask, dtype, xp):
     return Tensor(mask.astype(dtype))
 
 
-def scaled_dot_product_attention(q, k, v, attn_mask=None, is_causal=False, scale=None):
-    """softmax(q @ kᵀ * scale + mask) @ v, returning (output, attention weights).
-
-    Shapes: q (..., L, E), k (..., S, E), v (..., S, Ev). `is_causal` hides future positions.
-    """
+def attention(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None):
+    """softmax(q @ kᵀ · scale + mask) @ v, returning (output, attention weights) so lessons can plot
+    the weights. Shapes: q (..., L, E), k (..., S, E), v (..., S, Ev); `is_causal` hides the future;
+    a boolean mask is True where attention is NOT allowed (MultiheadAttention's convention)."""
     xp = xp_of(q.data)
     scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
     scores = (q @ k.transpose(-2, -1)) * scale
@@ -193,7 +192,21 @@ def scaled_dot_product_attention(q, k, v, attn_mask=None, is_causal=False, scale
     if attn_mask is not None:
         scores = scores + additive_mask(attn_mask, scores.data.dtype, xp)
     weights = scores.softmax(-1)
+    if dropout_p:
+        weights = dropout(weights, dropout_p, True)  # returned after dropout, as PyTorch's attention does
     return weights @ v, weights
+
+
+def scaled_dot_product_attention(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None):
+    """PyTorch's function of the same name: the output of `attention` without the weights.
+
+    Careful: here, as in PyTorch, a *boolean* mask is True where attention IS allowed, the opposite
+    of MultiheadAttention's masks (and of `attention`'s).
+    """
+    if attn_mask is not None:
+        mask = attn_mask.data if isinstance(attn_mask, Tensor) else attn_mask
+        attn_mask = ~mask if mask.dtype == bool else attn_mask
+    return attention(q, k, v, attn_mask, dropout_p, is_causal, scale)[0]
 
 
 def adaptive_avg_pool2d(x, output_size):
