@@ -1,6 +1,7 @@
 """Every differentiable op, on random shapes (broadcasting, size-1 and 0-d included), three ways:
 forward and backward against PyTorch, and backward against float64 central differences (gradcheck).
 Runs on the cpu and strict devices (the strict one catches any op that slips into NumPy)."""
+
 import numpy as np
 import pytest
 import torch
@@ -11,6 +12,8 @@ from hypothesis.extra.numpy import array_shapes, mutually_broadcastable_shapes
 import tinygrad_edu as tg
 
 SMALL = dict(min_dims=0, max_dims=3, min_side=1, max_side=4)
+NONEMPTY = array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4)
+SEEDS = st.integers(0, 2**16)
 
 
 def values(rng, shape, domain="any"):
@@ -38,7 +41,7 @@ def check(fn, arrays, device, grads=None, tol=1e-4, gradcheck=True):
     (ref * torch.tensor(weights)).sum().backward()
     for mine, torchs, r in zip(ours, theirs, grads):
         if r:
-            assert mine.grad is not None and mine.grad.shape == mine.shape
+            assert mine.grad is not None and mine.grad.shape == mine.shape and mine.grad.dtype == mine.dtype
             np.testing.assert_allclose(mine.grad.numpy(), torchs.grad.numpy(), rtol=tol * 10, atol=tol * 10)
     if gradcheck:
         assert tg.gradcheck(lambda *xs: fn(tg, *xs), *ours)
@@ -90,7 +93,7 @@ def _nnf(lib):
 
 
 @pytest.mark.parametrize("name", sorted(UNARY))
-@given(shape=array_shapes(**SMALL), seed=st.integers(0, 2**16))
+@given(shape=array_shapes(**SMALL), seed=SEEDS)
 def test_unary(device, name, shape, seed):
     fn, domain = UNARY[name]
     check(fn, [values(np.random.default_rng(seed), shape, domain)], device)
@@ -108,31 +111,44 @@ BINARY = {
 
 
 @pytest.mark.parametrize("name", sorted(BINARY))
-@given(shapes=mutually_broadcastable_shapes(num_shapes=2, **SMALL), seed=st.integers(0, 2**16))
+@given(shapes=mutually_broadcastable_shapes(num_shapes=2, **SMALL), seed=SEEDS)
 def test_binary_broadcasting(device, name, shapes, seed):
     fn, domain = BINARY[name]
     rng = np.random.default_rng(seed)
     check(fn, [values(rng, s, domain) for s in shapes.input_shapes], device)
 
 
-@given(shapes=mutually_broadcastable_shapes(num_shapes=3, **SMALL), seed=st.integers(0, 2**16))
+@given(shapes=mutually_broadcastable_shapes(num_shapes=3, **SMALL), seed=SEEDS)
 def test_where(device, shapes, seed):
     rng = np.random.default_rng(seed)
     c, a, b = shapes.input_shapes
-    check(lambda lib, cond, x, y: lib.where(cond, x, y), [rng.random(c) > 0.5, values(rng, a), values(rng, b)],
-          device)
+    check(
+        lambda lib, cond, x, y: lib.where(cond, x, y),
+        [rng.random(c) > 0.5, values(rng, a), values(rng, b)],
+        device,
+    )
 
 
 def test_maximum_splits_ties_evenly(device):
-    check(lambda lib, a, b: lib.maximum(a, b) + lib.minimum(a, b) * 2,
-          [np.array([1.0, 2.0, 3.0], np.float32), np.array([1.0, 0.0, 3.0], np.float32)], device, gradcheck=False)
+    check(
+        lambda lib, a, b: lib.maximum(a, b) + lib.minimum(a, b) * 2,
+        [np.array([1.0, 2.0, 3.0], np.float32), np.array([1.0, 0.0, 3.0], np.float32)],
+        device,
+        gradcheck=False,
+    )
 
 
 @st.composite
 def shape_and_dims(draw, min_dims=0, min_side=1):
     shape = draw(array_shapes(min_dims=min_dims, max_dims=3, min_side=min_side, max_side=4))
-    dims = draw(st.none() | st.lists(st.integers(0, max(len(shape) - 1, 0)), min_size=1, max_size=len(shape),
-                                     unique=True).map(tuple) if shape else st.none())
+    dims = draw(
+        st.none()
+        | st.lists(st.integers(0, max(len(shape) - 1, 0)), min_size=1, max_size=len(shape), unique=True).map(
+            tuple
+        )
+        if shape
+        else st.none()
+    )
     return shape, dims
 
 
@@ -153,15 +169,23 @@ REDUCTIONS = {
 
 
 @pytest.mark.parametrize("name", sorted(REDUCTIONS))
-@given(sd=shape_and_dims(), keepdim=st.booleans(), seed=st.integers(0, 2**16))
+@given(sd=shape_and_dims(), keepdim=st.booleans(), seed=SEEDS)
 def test_reductions(device, name, sd, keepdim, seed):
     shape, dims = sd
     reduce = REDUCTIONS[name]
-    check(lambda lib, x: reduce(x, _kw(dims, keepdim, len(shape))), [values(np.random.default_rng(seed), shape)], device)
+    check(
+        lambda lib, x: reduce(x, _kw(dims, keepdim, len(shape))),
+        [values(np.random.default_rng(seed), shape)],
+        device,
+    )
 
 
-@given(sd=shape_and_dims(min_dims=1, min_side=3), keepdim=st.booleans(), correction=st.sampled_from([0, 1]),
-       seed=st.integers(0, 2**16))
+@given(
+    sd=shape_and_dims(min_dims=1, min_side=3),
+    keepdim=st.booleans(),
+    correction=st.sampled_from([0, 1]),
+    seed=SEEDS,
+)
 def test_var_std(device, sd, keepdim, correction, seed):
     shape, dims = sd
     kw = dict(_kw(dims, keepdim, len(shape)), correction=correction)
@@ -174,25 +198,36 @@ def test_max_ties_split_evenly_like_amax(device):
     check(lambda lib, t: t.amax(), [x], device, gradcheck=False)
 
 
-@given(shape=array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4), data=st.data(),
-       seed=st.integers(0, 2**16))
+@given(
+    shape=NONEMPTY,
+    data=st.data(),
+    seed=SEEDS,
+)
 def test_softmax_family_and_max_dim(device, shape, data, seed):
     dim = data.draw(st.integers(-len(shape), len(shape) - 1))
     fn = lambda lib, x: x.softmax(dim) * 2 + x.log_softmax(dim=dim) + x.max(dim=dim, keepdim=True).values  # noqa: E731
     check(fn, [values(np.random.default_rng(seed), shape)], device)
 
 
-@given(shape=array_shapes(**SMALL), data=st.data(), seed=st.integers(0, 2**16))
+@given(shape=array_shapes(**SMALL), data=st.data(), seed=SEEDS)
 def test_shape_ops(device, shape, data, seed):
     ndim = len(shape)
     perm = tuple(data.draw(st.permutations(range(ndim))))
     unsq = data.draw(st.integers(-ndim - 1, ndim))
     reps = tuple(data.draw(st.lists(st.integers(1, 2), min_size=ndim, max_size=ndim + 1)))
-    flips = tuple(data.draw(st.lists(st.integers(0, max(ndim - 1, 0)), max_size=ndim, unique=True))) if ndim else ()
+    flips = (
+        tuple(data.draw(st.lists(st.integers(0, max(ndim - 1, 0)), max_size=ndim, unique=True)))
+        if ndim
+        else ()
+    )
 
     def fn(lib, x):
-        parts = [x.reshape(-1), x.permute(perm).flatten(), x.unsqueeze(unsq).squeeze().reshape(-1),
-                 x.repeat(reps).reshape(-1)[: x.numel()]]
+        parts = [
+            x.reshape(-1),
+            x.permute(perm).flatten(),
+            x.unsqueeze(unsq).squeeze().reshape(-1),
+            x.repeat(reps).reshape(-1)[: x.numel()],
+        ]
         if ndim:
             parts.append(x.flip(flips).reshape(-1) if flips else x.reshape(-1))
             parts.append(x.transpose(0, -1).reshape(-1))
@@ -202,11 +237,14 @@ def test_shape_ops(device, shape, data, seed):
     check(fn, [values(np.random.default_rng(seed), shape)], device)
 
 
-@given(shape=array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4), data=st.data(),
-       seed=st.integers(0, 2**16))
+@given(
+    shape=NONEMPTY,
+    data=st.data(),
+    seed=SEEDS,
+)
 def test_cat_stack_split_chunk(device, shape, data, seed):
     dim = data.draw(st.integers(0, len(shape) - 1))
-    other = shape[:dim] + (data.draw(st.integers(1, 3)),) + shape[dim + 1:]
+    other = shape[:dim] + (data.draw(st.integers(1, 3)),) + shape[dim + 1 :]
     rng = np.random.default_rng(seed)
 
     def fn(lib, a, b, c):
@@ -218,25 +256,38 @@ def test_cat_stack_split_chunk(device, shape, data, seed):
     check(fn, [values(rng, shape), values(rng, other), values(rng, shape)], device)
 
 
-@given(shape=array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=3), data=st.data(),
-       seed=st.integers(0, 2**16))
+@given(
+    shape=array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=3),
+    data=st.data(),
+    seed=SEEDS,
+)
 def test_pad(device, shape, data, seed):
-    pads = tuple(data.draw(st.lists(st.integers(0, 2), min_size=2, max_size=2 * len(shape)).filter(
-        lambda p: len(p) % 2 == 0)))
-    check(lambda lib, x: _pad(lib)(x, pads, value=0.5) * 3, [values(np.random.default_rng(seed), shape)], device)
+    pads = tuple(
+        data.draw(
+            st.lists(st.integers(0, 2), min_size=2, max_size=2 * len(shape)).filter(lambda p: len(p) % 2 == 0)
+        )
+    )
+    check(
+        lambda lib, x: _pad(lib)(x, pads, value=0.5) * 3, [values(np.random.default_rng(seed), shape)], device
+    )
 
 
 def _pad(lib):
     return torch.nn.functional.pad if lib is torch else tg.pad
 
 
-@given(shape=array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4), data=st.data(),
-       seed=st.integers(0, 2**16))
+@given(
+    shape=NONEMPTY,
+    data=st.data(),
+    seed=SEEDS,
+)
 def test_indexing(device, shape, data, seed):
     rng = np.random.default_rng(seed)
     x = values(rng, shape)
     first = shape[0]
-    idx = np.array(data.draw(st.lists(st.integers(-first, first - 1), min_size=1, max_size=5)), dtype=np.int64)
+    idx = np.array(
+        data.draw(st.lists(st.integers(-first, first - 1), min_size=1, max_size=5)), dtype=np.int64
+    )
     start = data.draw(st.integers(0, first - 1))
     step = data.draw(st.integers(1, 2))
     mask = rng.random(shape) > 0.4
@@ -251,8 +302,11 @@ def test_indexing(device, shape, data, seed):
     check(fn, [x, idx, mask], device)
 
 
-@given(shape=array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4), data=st.data(),
-       seed=st.integers(0, 2**16))
+@given(
+    shape=NONEMPTY,
+    data=st.data(),
+    seed=SEEDS,
+)
 def test_gather_index_select(device, shape, data, seed):
     rng = np.random.default_rng(seed)
     dim = data.draw(st.integers(0, len(shape) - 1))
@@ -263,8 +317,17 @@ def test_gather_index_select(device, shape, data, seed):
     check(fn, [values(rng, shape), index, rows], device)
 
 
-MATMUL_SHAPES = [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)), ((5, 2, 3), (3, 4)),
-                 ((2, 3), (5, 3, 4)), ((5, 1, 2, 3), (4, 3, 2)), ((1, 3), (3, 1)), ((4,), (2, 4, 3))]
+MATMUL_SHAPES = [
+    ((3,), (3,)),
+    ((2, 3), (3,)),
+    ((3,), (3, 4)),
+    ((2, 3), (3, 4)),
+    ((5, 2, 3), (3, 4)),
+    ((2, 3), (5, 3, 4)),
+    ((5, 1, 2, 3), (4, 3, 2)),
+    ((1, 3), (3, 1)),
+    ((4,), (2, 4, 3)),
+]
 
 
 @pytest.mark.parametrize("shapes", MATMUL_SHAPES, ids=str)
@@ -274,26 +337,38 @@ def test_matmul(device, shapes):
     check(lambda lib, a, b: lib.matmul(a, b).tanh(), [values(rng, s) for s in shapes], device)
 
 
-@given(shapes=mutually_broadcastable_shapes(num_shapes=2, **SMALL), seed=st.integers(0, 2**16))
+@given(shapes=mutually_broadcastable_shapes(num_shapes=2, **SMALL), seed=SEEDS)
 def test_comparisons_forward(device, shapes, seed):
     rng = np.random.default_rng(seed)
     a, b = (np.round(values(rng, s)) for s in shapes.input_shapes)
     ta, tb = tg.tensor(a, device=device), tg.tensor(b, device=device)
     pa, pb = torch.tensor(a), torch.tensor(b)
-    for ours, theirs in [(ta < tb, pa < pb), (ta <= tb, pa <= pb), (ta > tb, pa > pb), (ta >= tb, pa >= pb),
-                         (ta == tb, pa == pb), (ta != tb, pa != pb), ((ta > 0) & (tb > 0), (pa > 0) & (pb > 0)),
-                         ((ta > 0) | ~(tb > 0), (pa > 0) | ~(pb > 0))]:
+    for ours, theirs in [
+        (ta < tb, pa < pb),
+        (ta <= tb, pa <= pb),
+        (ta > tb, pa > pb),
+        (ta >= tb, pa >= pb),
+        (ta == tb, pa == pb),
+        (ta != tb, pa != pb),
+        ((ta > 0) & (tb > 0), (pa > 0) & (pb > 0)),
+        ((ta > 0) | ~(tb > 0), (pa > 0) | ~(pb > 0)),
+    ]:
         assert ours.dtype == tg.bool_ and not ours.requires_grad
         np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
 
 
-@given(shape=array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4), data=st.data(),
-       seed=st.integers(0, 2**16))
+@given(
+    shape=NONEMPTY,
+    data=st.data(),
+    seed=SEEDS,
+)
 def test_argmax_argmin(device, shape, data, seed):
     x = values(np.random.default_rng(seed), shape)
     dim = data.draw(st.integers(-len(shape), len(shape) - 1))
     t, p = tg.tensor(x, device=device), torch.tensor(x)
     np.testing.assert_array_equal(t.argmax(dim).numpy(), p.argmax(dim).numpy())
-    np.testing.assert_array_equal(t.argmin(dim=dim, keepdim=True).numpy(), p.argmin(dim=dim, keepdim=True).numpy())
+    np.testing.assert_array_equal(
+        t.argmin(dim=dim, keepdim=True).numpy(), p.argmin(dim=dim, keepdim=True).numpy()
+    )
     assert t.argmax().item() == p.argmax().item()
     np.testing.assert_array_equal(t.max(dim).indices.numpy(), p.max(dim).indices.numpy())

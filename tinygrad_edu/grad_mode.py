@@ -3,6 +3,7 @@
 Why plain module globals: each op reads them, so they must cost one attribute load.
 """
 
+import copy
 import functools
 
 enabled = True
@@ -10,23 +11,23 @@ anomaly = False
 
 
 class _Switch:
-    """Base for context managers that also work as decorators (`@no_grad()` like PyTorch)."""
+    """Base for the switches: context managers that set one module flag and restore it on exit, and
+    also work as decorators (`@no_grad()` like PyTorch)."""
 
+    flag = "enabled"
     value = True
 
     def __enter__(self):
-        global enabled
-        self._saved = enabled
-        enabled = self.value
+        self._saved = globals()[self.flag]
+        globals()[self.flag] = self.value
 
     def __exit__(self, *exc):
-        global enabled
-        enabled = self._saved
+        globals()[self.flag] = self._saved
 
     def __call__(self, fn):
         @functools.wraps(fn)
         def wrapped(*args, **kwargs):
-            with type(self)():
+            with copy.copy(self):  # a fresh switch per call, so nested and recursive calls restore correctly
                 return fn(*args, **kwargs)
 
         return wrapped
@@ -48,21 +49,14 @@ def is_grad_enabled() -> bool:
     return enabled
 
 
-class detect_anomaly:
+class detect_anomaly(_Switch):
     """Check every op's result for NaN/Inf and raise naming the first op that produced one.
 
     Forward results are checked as they are computed, and gradients during backward, so the error
     points at the op to look at rather than at the loss that finally became NaN.
     """
 
+    flag = "anomaly"
+
     def __init__(self, enabled: bool = True):
-        self.enabled = enabled
-
-    def __enter__(self):
-        global anomaly
-        self._saved = anomaly
-        anomaly = self.enabled
-
-    def __exit__(self, *exc):
-        global anomaly
-        anomaly = self._saved
+        self.value = enabled

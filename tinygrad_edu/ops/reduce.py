@@ -48,7 +48,7 @@ class _Extreme(Op):
         axis, keepdims = self.attrs["axis"], self.attrs["keepdims"]
         kept = out if keepdims else out.reshape(keepdims_shape(x.shape, axis))
         hit = x == kept
-        count = xp.sum(hit, axis=axis, keepdims=True)
+        count = hit.sum(axis=axis, keepdims=True, dtype=x.dtype)
         share = (g if keepdims else g.reshape(kept.shape)) / count
         return (share * hit,)
 
@@ -59,7 +59,7 @@ class Max(_Extreme):
     local = ("1/k at the k maximal elements",)
 
     def forward(self, xp, x):
-        return xp.max(x, axis=self.attrs["axis"], keepdims=self.attrs["keepdims"])
+        return x.max(axis=self.attrs["axis"], keepdims=self.attrs["keepdims"])
 
 
 class Min(_Extreme):
@@ -68,7 +68,7 @@ class Min(_Extreme):
     local = ("1/k at the k minimal elements",)
 
     def forward(self, xp, x):
-        return xp.min(x, axis=self.attrs["axis"], keepdims=self.attrs["keepdims"])
+        return x.min(axis=self.attrs["axis"], keepdims=self.attrs["keepdims"])
 
 
 class Var(Op):
