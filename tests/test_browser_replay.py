@@ -64,3 +64,43 @@ def test_replay_plays_without_a_kernel(tmp_path):
             assert all(url.startswith("file:") or url.startswith("data:") for url in requests), requests
         finally:
             browser.close()
+
+
+CLEANUP_CHECK = """
+const state = JSON.parse(document.getElementById("animator-state").textContent);
+const model = createLocalModel({ ...state, playing: true, speed: 8 });
+const host = document.createElement("div");
+document.body.appendChild(host);
+const cleanup = GraphAnimatorView.render({ model, el: host });
+const rendered = host.querySelectorAll(".tge-animator svg").length;
+cleanup();
+const before = model.get("step");
+model.set("step", before + 1);                      // a removed view must not react any more
+await new Promise((r) => setTimeout(r, 400));        // nor keep playing on a timer
+window.cleanupResult = { rendered, left: host.childElementCount, step: model.get("step"), before };
+"""
+
+
+def test_removed_view_leaves_no_listeners_or_timers(tmp_path):
+    playwright = pytest.importorskip("playwright.sync_api")
+    path, _ = replay_file(tmp_path)
+    sources = [Path(__file__).resolve().parent.parent / "widgets" / name
+               for name in ("local_model.js", "graph_animator.js")]
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            errors = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(path.as_uri())
+            page.locator(".tge-animator svg").wait_for(timeout=10_000)
+            code = "\n".join(s.read_text(encoding="utf-8") for s in sources) + CLEANUP_CHECK
+            page.add_script_tag(type="module", content=code)
+            page.wait_for_function("window.cleanupResult !== undefined", timeout=10_000)
+            result = page.evaluate("window.cleanupResult")
+            assert result["rendered"] == 1 and result["left"] == 0
+            assert result["step"] == result["before"] + 1          # only our own set, no timer ticks
+            assert page.locator(".tge-animator").count() == 1      # the replay's own view is untouched
+            assert errors == []
+        finally:
+            browser.close()
