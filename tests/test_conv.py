@@ -126,3 +126,18 @@ def test_conv2d_and_pooling_accept_an_empty_batch():
     out = tg.avg_pool2d(tg.max_pool2d(tg.conv2d(x, w, padding=1), 2), 2)
     out.sum().backward()
     assert out.shape == (0, 3, 1, 1) and x.grad.shape == x.shape and not w.grad.numpy().any()
+
+
+def test_conv2d_reuses_saved_columns_only_for_the_input_they_came_from():
+    from tinygrad_edu.ops.conv import Conv2d
+
+    rng = np.random.default_rng(6)
+    x1, x2 = rng.standard_normal((1, 2, 5, 5)), rng.standard_normal((1, 2, 5, 5))
+    w = rng.standard_normal((3, 2, 2, 2))
+    op = Conv2d(stride=(1, 1), padding=(0, 0, 0, 0), dilation=(1, 1), groups=1)
+    op.forward(np, x1, w)
+    out = op.forward(np, x2, w)                 # the saved columns are now x2's
+    g = rng.standard_normal(out.shape)
+    weight = torch.tensor(w, requires_grad=True)
+    expected, = torch.autograd.grad(F.conv2d(torch.tensor(x1), weight), weight, torch.tensor(g))
+    np.testing.assert_allclose(op.backward(np, g, x1, w, out=out)[1], expected.numpy(), rtol=1e-12)

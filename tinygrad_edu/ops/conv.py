@@ -103,20 +103,21 @@ class Conv2d(Op):
     attrs also hold `input_grad`: False when the input needs no gradient (images in a first layer),
     which skips the transposed convolution, the most expensive part of the backward.
 
-    The im2col columns of the forward are kept until the first backward uses them for the weight
-    gradient (as PyTorch keeps "saved tensors"), so the input is not unfolded twice; the op's result
-    still depends only on its inputs and attrs."""
+    The im2col columns of the forward are kept (with the input they came from) until the first backward
+    on that same input uses them for the weight gradient, as PyTorch keeps "saved tensors", so the input
+    is not unfolded twice; results still depend only on the inputs and attrs."""
 
-    __slots__ = ("_columns",)
+    __slots__ = ("_saved",)
     name = "conv2d"
     local = ("conv_transpose2d(g, w)", "correlate(x, g)", "sum of g over N, H, W")
 
     def __init__(self, **attrs):
         super().__init__(**attrs)
-        self._columns = None
+        self._saved = None
 
     def forward(self, xp, x, w, b=None):
-        out, self._columns = _conv(xp, x, w, self.attrs)
+        out, columns = _conv(xp, x, w, self.attrs)
+        self._saved = (x, columns)
         if b is not None:
             out += b.reshape(1, -1, 1, 1)
         return out
@@ -126,10 +127,11 @@ class Conv2d(Op):
         gx = None
         if self.attrs.get("input_grad", True):
             gx = call(xp, Conv2dInputGrad(input_shape=tuple(x.shape), **attrs), g, w)
-        if self._columns is None or _recording(xp):
+        saved, self._saved = self._saved, None
+        if saved is None or saved[0] is not x or _recording(xp):
             gw = call(xp, Conv2dWeightGrad(kernel_size=tuple(w.shape[2:]), **attrs), x, g)
         else:
-            gw, self._columns = _weight_grad(xp, x, g, tuple(w.shape[2:]), attrs, self._columns), None
+            gw = _weight_grad(xp, x, g, tuple(w.shape[2:]), attrs, saved[1])
         if b is None:
             return gx, gw
         return gx, gw, xp.sum(g, axis=(0, 2, 3))
