@@ -129,7 +129,8 @@ class MaxPool2dScatter(Op):
 
     def forward(self, xp, x, pooled, g):
         out_hw, pads = _geometry(x.shape, self.attrs)
-        slabs = (g * hit for hit in _first_max_hits(xp, x, pooled, self.attrs))  # 30x faster than where
+        # g * mask is ~30x faster than where(mask, g, 0); only a NaN/inf in g would also reach other cells
+        slabs = (g * hit for hit in _first_max_hits(xp, x, pooled, self.attrs))
         return _scatter(xp, slabs, x.shape, pads, self.attrs, out_hw, g.dtype)
 
     def backward(self, xp, h, x, pooled, g, *, out):
