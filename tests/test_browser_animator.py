@@ -31,7 +31,15 @@ f = a * z; f.label = "f"
 w = GraphAnimator(f)
 w""",
     "other = GraphAnimator(f)\nother",
-    'print(f"KERNEL step={w.step} other={other.step}")',
+    """import numpy as np
+import tinygrad_edu as tg
+h = tg.Tensor(np.ones((2, 2)), name="h0")
+for i in range(3):
+    with tg.name_scope(f"layer{i}"):
+        h = (h @ tg.Tensor(np.eye(2), requires_grad=True, name="w")).tanh()
+scoped = GraphAnimator(h.sum(), max_nodes=10)
+scoped""",
+    'print(f"KERNEL step={w.step} other={other.step} collapsed={scoped.collapsed}")',
 ]
 
 
@@ -96,7 +104,7 @@ def test_animator_steps_to_x_in_jupyterlab(tmp_path):
                     await window.jupyterapp.commands.execute('notebook:run-all-cells');
                 }""")
                 animators = page.locator(".tge-animator")
-                animators.nth(1).locator("svg").wait_for(timeout=30_000)   # fails if the widget never renders
+                animators.nth(2).locator("svg").wait_for(timeout=30_000)   # fails if the widget never renders
                 first, second = animators.nth(0), animators.nth(1)
                 caption = first.locator(".tge-caption")
                 for _ in range(20):
@@ -107,11 +115,14 @@ def test_animator_steps_to_x_in_jupyterlab(tmp_path):
                 x_box = first.locator('g.node[id="v0"]')
                 assert "grad -4" in x_box.text_content()
                 assert "tge-current" in x_box.get_attribute("class").split()
+                OUTPUT.mkdir(exist_ok=True)
+                first.screenshot(path=str(tmp_path / "animator_at_x.png"))
+                shutil.copy(tmp_path / "animator_at_x.png", OUTPUT / "browser_animator_at_x.png")
                 assert second.locator(".tge-caption").text_content().startswith("Press")   # untouched
                 assert "grad not computed yet" in second.locator('g.node[id="v0"]').text_content()
+                _collapse_and_expand(animators.nth(2))
                 kernel_says = _run_last_cell(page)
-                assert kernel_says == "KERNEL step=8 other=-1"
-                OUTPUT.mkdir(exist_ok=True)
+                assert kernel_says == "KERNEL step=8 other=-1 collapsed=['layer1', 'layer2', 'layer0']"
                 page.screenshot(path=str(tmp_path / "animator.png"), full_page=True)
                 shutil.copy(tmp_path / "animator.png", OUTPUT / "browser_animator.png")
                 assert not [e for e in errors if "tge" in e or "graph_animator" in e], errors
@@ -125,6 +136,20 @@ def test_animator_steps_to_x_in_jupyterlab(tmp_path):
             lab.kill()
 
 
+def _collapse_and_expand(animator) -> None:
+    """The scoped graph opened collapsed (over max_nodes): a click on a group box expands it (the kernel
+    lays the graph out again), a click on the expanded scope's frame label collapses it again."""
+    assert "open collapsed" in animator.locator(".tge-message").text_content()
+    groups = animator.locator("g.node.group")
+    assert groups.count() == 3
+    groups.first.click()
+    animator.locator("g.cluster").first.wait_for(timeout=10_000)
+    assert groups.count() == 2 and animator.locator('g.node[id="v1"]').count() == 1
+    animator.locator("g.cluster text").first.click()
+    animator.page.wait_for_function("document.querySelectorAll('.tge-animator')[2]"
+                                    ".querySelectorAll('g.node.group').length === 3", timeout=10_000)
+
+
 def _run_last_cell(page) -> str:
     """Run the cell printing the kernel's `w.step` until its output matches the page (the step the
     browser sent travels to the kernel before the cell's execute request), and return that output."""
@@ -132,10 +157,11 @@ def _run_last_cell(page) -> str:
     for _ in range(10):
         text = page.evaluate("""async () => {
             const panel = window.jupyterapp.shell.currentWidget;
-            panel.content.activeCellIndex = 2;
+            const last = panel.content.widgets.length - 1;
+            panel.content.activeCellIndex = last;
             await window.jupyterapp.commands.execute('notebook:run-cell');
             for (let i = 0; i < 100; i++) {
-                const out = panel.content.widgets[2].outputArea.model.toJSON();
+                const out = panel.content.widgets[last].outputArea.model.toJSON();
                 if (out.length && out[0].text && panel.sessionContext.session.kernel.status === 'idle') {
                     return Array.isArray(out[0].text) ? out[0].text.join('') : out[0].text;
                 }
