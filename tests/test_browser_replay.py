@@ -44,6 +44,10 @@ def test_replay_plays_without_a_kernel(tmp_path):
             page.keyboard.press("Home")
             page.keyboard.press("ArrowRight")
             assert counter.text_content().startswith("step 0 ")
+            page.mouse.click(5, 880)                          # focus leaves the widget: keys do nothing
+            page.keyboard.press("ArrowRight")
+            assert counter.text_content().startswith("step 0 ")
+            page.locator(".tge-animator").focus()
             page.select_option(".tge-speed", "8")
             page.click('button[data-action="play"]')
             at_end = f"document.querySelector('.tge-counter').textContent.startsWith('step {last} ')"
