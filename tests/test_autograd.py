@@ -202,3 +202,25 @@ def test_anomaly_mode_checks_backward_gradients():
     y = x.sqrt().sum()
     with tg.detect_anomaly(), np.errstate(divide="ignore"), pytest.raises(RuntimeError, match="op 'sqrt'"):
         y.backward()
+
+
+def test_leaf_gradients_are_independent_writable_arrays():
+    a, b = tg.ones(3, requires_grad=True), tg.ones(3, requires_grad=True)
+    w = tg.ones(2, 2, requires_grad=True)
+    ((a + b).sum() + w.sum()).backward()
+    a.grad.data *= 5  # what clip_grad_norm_ and optimizers do
+    w.grad.data[...] = 0
+    np.testing.assert_array_equal(b.grad.numpy(), [1, 1, 1])
+    assert w.grad.numpy().sum() == 0
+
+
+def test_in_place_updates_under_no_grad_keep_the_leaf(device):
+    w = tg.ones(2, requires_grad=True, device=device)
+    (w * 3).sum().backward()
+    with tg.no_grad():
+        w -= 0.1 * w.grad
+        w *= 2
+    assert w.is_leaf and w.requires_grad
+    np.testing.assert_allclose(w.numpy(), [1.4, 1.4], rtol=1e-6)
+    with pytest.raises(RuntimeError, match=r"\+=: in-place update of a tensor that requires grad.*no_grad"):
+        w += 1

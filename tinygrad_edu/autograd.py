@@ -67,10 +67,22 @@ def _run_hooks(node: Tensor, g, create_graph: bool):
     return g
 
 
-def _accumulate_leaf(node: Tensor, g, create_graph: bool) -> None:
-    """Add g to node.grad (PyTorch leaves accumulate; zero them between steps)."""
+def _accumulate_leaf(node: Tensor, g, create_graph: bool, handed: set) -> None:
+    """Add g to node.grad (PyTorch leaves accumulate; zero them between steps).
+
+    A stored `.grad` must be an array of its own: optimizers and clip_grad_norm_ change grads in place,
+    but backward may hand the same array to two tensors (both inputs of an add) or a read-only
+    broadcast view (the gradient of a sum). Those are copied; fresh results (matmul's) are kept as is.
+    """
     if node.grad is None:
-        node.grad = g if create_graph else _wrap(_as_array(g, node.data), None, (), False)
+        if create_graph:
+            node.grad = g
+            return
+        g = _as_array(g, node.data)
+        if g.base is not None or id(g) in handed:
+            g = g.copy()
+        handed.add(id(g))
+        node.grad = _wrap(g, None, (), False)
     elif create_graph:
         node.grad = node.grad + g
     else:
@@ -84,7 +96,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool, capt
     Order: a tensor is always created after its inputs, so visiting nodes newest-first (a heap on the
     creation number `_seq`) reaches each node only after every node that uses it has passed its
     gradient on. Nodes enter the heap when they first receive a gradient: one pass, no recursion."""
-    grads, owned, heap = {}, set(), []
+    grads, owned, heap, handed = {}, set(), [], set()
     for root, g in zip(roots, root_grads):
         key = id(root)
         if key in grads:
@@ -105,7 +117,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool, capt
                 if id(node) in capture:
                     capture[id(node)] = g if create_graph else _as_array(g, node.data)
             elif op is None or node._retains_grad:
-                _accumulate_leaf(node, g, create_graph)
+                _accumulate_leaf(node, g, create_graph, handed)
             if op is None:
                 continue
             if node._freed:
@@ -164,7 +176,7 @@ def backward(root: Tensor, gradient=None, retain_graph=None, create_graph: bool 
     )
     for t, r in zip(targets, results):
         if r is not None:
-            _accumulate_leaf(t, r if create_graph else r.data, create_graph)
+            _accumulate_leaf(t, r if create_graph else r.data, create_graph, set())
 
 
 def grad(

@@ -502,6 +502,32 @@ class Tensor:
             raise TypeError(f"~: only bool tensors can be inverted, got {self.dtype}")
         return apply(E.LogicalNot(), self)
 
+    def _inplace(self, symbol: str, fn, other):
+        """x += y and friends change x's data in place, as PyTorch does for optimizer updates; on a tensor
+        that is recording a graph they raise instead (backward would read overwritten values)."""
+        if self.requires_grad and grad_mode.enabled:
+            raise RuntimeError(
+                f"{symbol}: in-place update of a tensor that requires grad while recording a graph; "
+                f"wrap it in `with no_grad():` (an optimizer step) or write x = x {symbol[0]} y"
+            )
+        value = other.data if isinstance(other, Tensor) else other
+        if isinstance(other, Tensor) and type(value) is not type(self.data):
+            raise _device_mismatch(symbol, (self, other))
+        self.data = fn(self.data, value)
+        return self
+
+    def __iadd__(self, other):
+        return self._inplace("+=", operator.iadd, other)
+
+    def __isub__(self, other):
+        return self._inplace("-=", operator.isub, other)
+
+    def __imul__(self, other):
+        return self._inplace("*=", operator.imul, other)
+
+    def __itruediv__(self, other):
+        return self._inplace("/=", operator.itruediv, other)
+
     def add(self, other, alpha=1):
         return self + (other * alpha if alpha != 1 else other)
 
