@@ -88,6 +88,8 @@ def test_conv2d_skips_the_input_gradient_when_the_input_needs_none():
     (((3, 5, 5, 5, 1), (4, 3, 3, 3)), {}, r"conv2d: expected a 3-D \(C, H, W\) or 4-D"),
     (((2, 3, 5, 5), (4, 3, 3)), {}, "conv2d: expected a 4-D"),
     (((2, 3, 5, 5), (4, 3, 3, 3)), {"stride": 0}, "conv2d: stride must be an int >= 1"),
+    (((2, 3, 5, 5), (4, 3, 3, 3)), {"stride": 1.5}, r"conv2d: stride must be an int >= 1 or .* got 1.5"),
+    (((2, 3, 5, 5), (4, 3, 3, 3)), {"dilation": (1, 1, 1)}, r"conv2d: dilation must be .* got \(1, 1, 1\)"),
     (((2, 3, 5, 5), (4, 3, 3, 3)), {"padding": -1}, "conv2d: padding must be an int >= 0"),
     (((2, 3, 5, 5), (4, 3, 3, 3)), {"padding": "full"}, "conv2d: padding must be 'valid', 'same'"),
     (((2, 3, 5, 5), (4, 3, 3, 3)), {"padding": "same", "stride": 2}, "padding='same' needs stride 1"),

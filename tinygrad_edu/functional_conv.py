@@ -16,7 +16,10 @@ from .tensor import Tensor, apply
 
 def _pair(value, where: str, what: str, minimum: int) -> tuple:
     """An int or a pair of ints (each >= minimum) as a pair."""
-    pair = (value, value) if isinstance(value, numbers.Integral) else tuple(value)
+    try:
+        pair = (value, value) if isinstance(value, numbers.Integral) else tuple(value)
+    except TypeError:                                    # a float, None, ...: reported below
+        pair = ()
     if len(pair) != 2 or not all(isinstance(v, numbers.Integral) and v >= minimum for v in pair):
         raise ValueError(f"{where}: {what} must be an int >= {minimum} or a pair of them, got {value!r}")
     return int(pair[0]), int(pair[1])
