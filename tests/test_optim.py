@@ -191,3 +191,22 @@ def test_clip_grad_norm_matches_pytorch(norm_type, max_norm):
     ours[0].grad.data[0, 0] = np.nan
     with pytest.raises(RuntimeError, match="clip_grad_norm_: the total .*-norm of the gradients is nan"):
         optim.clip_grad_norm_(ours, 1.0, norm_type=norm_type, error_if_nonfinite=True)
+
+
+def test_step_with_closure_and_added_param_group():
+    ours, _ = _make_params()
+    opt = optim.SGD([ours[0]], lr=0.5)
+    opt.add_param_group({"params": ours[1], "lr": 0.0})
+    before = [p.data.copy() for p in ours]
+
+    def closure():
+        opt.zero_grad()
+        loss = (ours[0] * ours[0]).sum() + (ours[1] * ours[1]).sum()
+        loss.backward()
+        return loss
+
+    loss = opt.step(closure)
+    assert float(loss.data) == pytest.approx(sum((b ** 2).sum() for b in before))
+    np.testing.assert_allclose(ours[0].data, before[0] * 0.0, atol=1e-12)  # p - 0.5 * 2p
+    np.testing.assert_array_equal(ours[1].data, before[1])  # lr 0 in its own group
+    assert "Parameter Group 1" in repr(opt) and "lr: 0.0" in repr(opt)
