@@ -170,3 +170,17 @@ def test_max_with_dim_returns_values_and_indices():
     np.testing.assert_array_equal(values.numpy(), [5, 7])
     np.testing.assert_array_equal(x.min(1).indices.numpy(), [0, 1])
     assert x.max().item() == 7 and x.argmax().item() == 3
+
+
+def test_setitem_updates_data_but_not_while_recording(device):
+    x = tg.zeros(2, 3, device=device)
+    x[0, 1:] = 5.0
+    x[x > 4] = x[x > 4] * 2
+    x[[1, 1], [0, 2]] = tg.tensor([1.0, 2.0], device=device)
+    np.testing.assert_array_equal(x.numpy(), [[0, 10, 10], [1, 0, 2]])
+    w = tg.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="setitem: in-place assignment"):
+        w[0] = 3.0
+    with tg.no_grad():
+        w[0] = 3.0
+    assert w.tolist() == [3.0, 1.0]

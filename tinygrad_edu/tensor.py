@@ -821,6 +821,20 @@ class Tensor:
         spec, index_tensors = _index_spec(key, self)
         return apply(I.GetItem(index=spec), self, *index_tensors)
 
+    def __setitem__(self, key, value):
+        """x[mask] = 0 and the like on data (no graph is recorded, as for other in-place updates)."""
+        if self.requires_grad and grad_mode.enabled:
+            raise RuntimeError(
+                "setitem: in-place assignment into a tensor that requires grad while recording a "
+                "graph; use `with no_grad():`, or build a new tensor with where()"
+            )
+        spec, index_tensors = _index_spec(key, self)
+        if isinstance(value, Tensor):
+            if type(value.data) is not type(self.data):
+                raise _device_mismatch("setitem", (self, value))
+            value = value.data
+        self.data[I.build_key(spec, tuple(t.data for t in index_tensors))] = value
+
     def gather(self, dim: int, index):
         return gather(self, dim, index)
 
