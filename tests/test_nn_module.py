@@ -201,3 +201,16 @@ def test_training_step_and_checkpoint_on_a_non_numpy_device(tmp_path):
     assert all(type(v) is type(fresh[0].weight.data) for s in fresh_opt.state.values() for v in s.values()
                if not isinstance(v, int))
     np.testing.assert_array_equal(fresh[0].weight.numpy(), model[0].weight.numpy())
+
+
+@pytest.mark.parametrize("build", [
+    lambda m: m.LSTM(3, 4), lambda m: m.GRU(3, 4, num_layers=2, batch_first=True, bias=False),
+    lambda m: m.RNN(2, 3, nonlinearity="relu", dropout=0.5, num_layers=2), lambda m: m.MaxPool2d(2),
+    lambda m: m.MaxPool2d(3, stride=1, padding=1, ceil_mode=True), lambda m: m.AvgPool2d(2),
+    lambda m: m.AdaptiveAvgPool2d((2, 3)), lambda m: m.Embedding(10, 4, padding_idx=0),
+    lambda m: m.Bilinear(4, 3, 2), lambda m: m.LeakyReLU(0.2), lambda m: m.GELU(approximate="tanh"),
+    lambda m: m.Softmax(dim=1), lambda m: m.LogSoftmax(dim=-1), lambda m: m.BatchNorm1d(4, affine=False),
+    lambda m: m.Identity(), lambda m: m.Tanh(), lambda m: m.Sigmoid(),
+])
+def test_layer_reprs_match_pytorch(build):
+    assert repr(build(nn)) == repr(build(torch.nn))

@@ -102,8 +102,15 @@ class _RNNBase(Module):
         return out + b_hh if b_hh is not None else out
 
     def extra_repr(self):
-        return (f"{self.input_size}, {self.hidden_size}, num_layers={self.num_layers}, "
-                f"batch_first={self.batch_first}")
+        """PyTorch's format: options appear only when they differ from the defaults."""
+        text = f"{self.input_size}, {self.hidden_size}"
+        if self.num_layers != 1:
+            text += f", num_layers={self.num_layers}"
+        if not self.bias:
+            text += ", bias=False"
+        if self.batch_first:
+            text += ", batch_first=True"
+        return text + (f", dropout={self.dropout}" if self.dropout else "")
 
 
 class RNN(_RNNBase):
