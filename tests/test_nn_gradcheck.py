@@ -48,6 +48,7 @@ MODULES = {
     "RNN": (lambda: nn.RNN(2, 3), [R.normal(size=(3, 1, 2))]),
     "LSTM": (lambda: nn.LSTM(2, 2, num_layers=2), [R.normal(size=(3, 1, 2))]),
     "GRU": (lambda: nn.GRU(2, 3, batch_first=True), [R.normal(size=(1, 3, 2))]),
+    "LSTM-bidirectional": (lambda: nn.LSTM(2, 2, bidirectional=True), [R.normal(size=(3, 1, 2))]),
 }
 
 

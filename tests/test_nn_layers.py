@@ -47,6 +47,10 @@ LAYERS = {
                              dict(lr=0.002)),
     "RNN-unbatched-h0": (lambda m: m.RNN(3, 4), [x(5, 3), x(1, 4)]),
     "GRU-nobias": (lambda m: m.GRU(3, 4, bias=False), [x(5, 2, 3)]),
+    "RNN-bidirectional": (lambda m: m.RNN(3, 4, num_layers=2, bidirectional=True), [x(5, 2, 3)]),
+    "LSTM-bidirectional": (lambda m: m.LSTM(3, 4, bidirectional=True, batch_first=True), [x(2, 5, 3)]),
+    "GRU-bidirectional-unbatched-h0": (lambda m: m.GRU(3, 4, num_layers=2, bidirectional=True),
+                                       [x(5, 3), x(4, 4)]),
     "LSTM": (lambda m: m.LSTM(3, 4, num_layers=2, batch_first=True), [x(2, 5, 3)]),
     "GRU": (lambda m: m.GRU(3, 4, num_layers=2), [x(5, 2, 3), x(2, 2, 4)]),
     "MultiheadAttention": (lambda m: m.MultiheadAttention(8, 2), [x(5, 2, 8), x(6, 2, 8), x(6, 2, 8)]),
@@ -156,8 +160,6 @@ def test_layers_reject_bad_inputs_with_clear_errors():
         nn.Conv2d(3, 4, 3, groups=2)
     with pytest.raises(ValueError, match="embed_dim \\(6\\) must be divisible by num_heads \\(4\\)"):
         nn.MultiheadAttention(6, 4)
-    with pytest.raises(NotImplementedError, match="bidirectional=True is not supported"):
-        nn.GRU(3, 4, bidirectional=True)
 
 
 @pytest.mark.parametrize("mask", ["none", "causal", "bool", "float"])

@@ -42,6 +42,7 @@ def test_registration_and_traversal_match_pytorch_names():
 
 def test_state_dict_keys_match_pytorch_layers():
     for ours, theirs in [(nn.LSTM(3, 4, num_layers=2), torch.nn.LSTM(3, 4, num_layers=2)),
+                         (nn.GRU(3, 4, 2, bidirectional=True), torch.nn.GRU(3, 4, 2, bidirectional=True)),
                          (nn.MultiheadAttention(4, 2), torch.nn.MultiheadAttention(4, 2)),
                          (nn.BatchNorm2d(3), torch.nn.BatchNorm2d(3)),
                          (nn.Sequential(nn.Conv2d(1, 2, 3), nn.Flatten()),
@@ -205,6 +206,7 @@ def test_training_step_and_checkpoint_on_a_non_numpy_device(tmp_path):
 
 @pytest.mark.parametrize("build", [
     lambda m: m.LSTM(3, 4), lambda m: m.GRU(3, 4, num_layers=2, batch_first=True, bias=False),
+    lambda m: m.LSTM(3, 4, bidirectional=True),
     lambda m: m.RNN(2, 3, nonlinearity="relu", dropout=0.5, num_layers=2), lambda m: m.MaxPool2d(2),
     lambda m: m.MaxPool2d(3, stride=1, padding=1, ceil_mode=True), lambda m: m.AvgPool2d(2),
     lambda m: m.AdaptiveAvgPool2d((2, 3)), lambda m: m.Embedding(10, 4, padding_idx=0),

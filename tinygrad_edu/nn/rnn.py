@@ -8,7 +8,7 @@ import math
 
 from .. import functional_conv as FC
 from ..backend import xp_of
-from ..tensor import Tensor, stack
+from ..tensor import Tensor, cat, stack
 from . import init
 from .linear import empty_parameter
 from .module import Module
@@ -23,31 +23,34 @@ class _RNNBase(Module):
                  bidirectional=False):
         super().__init__()
         name = type(self).__name__
-        if bidirectional:
-            raise NotImplementedError(f"{name}: bidirectional=True is not supported; run a second {name} "
-                                      "on the reversed sequence instead")
         if not isinstance(num_layers, int) or num_layers < 1:
             raise ValueError(f"{name}: num_layers must be a positive int, got {num_layers!r}")
         self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
         self.bias, self.batch_first, self.dropout = bias, batch_first, dropout
+        self.bidirectional, self.directions = bidirectional, 2 if bidirectional else 1
         rows = self.gates * hidden_size
         for layer in range(num_layers):
-            width = input_size if layer == 0 else hidden_size
-            setattr(self, f"weight_ih_l{layer}", empty_parameter(rows, width))
-            setattr(self, f"weight_hh_l{layer}", empty_parameter(rows, hidden_size))
-            if bias:
-                setattr(self, f"bias_ih_l{layer}", empty_parameter(rows))
-                setattr(self, f"bias_hh_l{layer}", empty_parameter(rows))
+            width = input_size if layer == 0 else hidden_size * self.directions
+            for suffix in self._suffixes(layer):
+                setattr(self, f"weight_ih{suffix}", empty_parameter(rows, width))
+                setattr(self, f"weight_hh{suffix}", empty_parameter(rows, hidden_size))
+                if bias:
+                    setattr(self, f"bias_ih{suffix}", empty_parameter(rows))
+                    setattr(self, f"bias_hh{suffix}", empty_parameter(rows))
         bound = 1 / math.sqrt(hidden_size)
         for p in self.parameters():
             init.uniform_(p, -bound, bound)
 
-    def _layer_params(self, layer):
-        """(weight_ih, weight_hh, bias_ih, bias_hh) of one layer; the biases are None when bias=False."""
-        weights = getattr(self, f"weight_ih_l{layer}"), getattr(self, f"weight_hh_l{layer}")
+    def _suffixes(self, layer):
+        """Parameter name endings of a layer's directions: "_l0", and "_l0_reverse" if bidirectional."""
+        return [f"_l{layer}", f"_l{layer}_reverse"][:self.directions]
+
+    def _params(self, suffix):
+        """(weight_ih, weight_hh, bias_ih, bias_hh) of one layer and direction; biases None if bias=False."""
+        weights = getattr(self, f"weight_ih{suffix}"), getattr(self, f"weight_hh{suffix}")
         if not self.bias:
             return (*weights, None, None)
-        return (*weights, getattr(self, f"bias_ih_l{layer}"), getattr(self, f"bias_hh_l{layer}"))
+        return (*weights, getattr(self, f"bias_ih{suffix}"), getattr(self, f"bias_hh{suffix}"))
 
     def _prepare(self, x):
         """Return input as (L, N, H_in) and whether it was unbatched."""
@@ -60,40 +63,48 @@ class _RNNBase(Module):
         return (x.transpose(0, 1) if self.batch_first else x), False
 
     def _initial(self, hx, batch, like, unbatched):
-        """A (num_layers, N, H) initial state: the given one (checked) or zeros."""
-        shape = (self.num_layers, batch, self.hidden_size)
+        """A (num_layers * directions, N, H) initial state: the given one (checked) or zeros."""
+        shape = (self.num_layers * self.directions, batch, self.hidden_size)
         if hx is None:
             return Tensor(xp_of(like.data).zeros(shape, dtype=like.data.dtype))
-        hx = hx.reshape(self.num_layers, 1, self.hidden_size) if unbatched and hx.ndim == 2 else hx
+        hx = hx.reshape(shape[0], 1, self.hidden_size) if unbatched and hx.ndim == 2 else hx
         if tuple(hx.shape) != shape:
             raise ValueError(f"{type(self).__name__}: expected initial state of shape {shape}, "
                              f"got {tuple(hx.shape)}")
         return hx
 
-    def _run(self, x, states):
-        """Run every layer over the sequence; `states` holds one tuple of state Tensors per layer."""
-        x, unbatched = x
+    def _direction(self, x, state, suffix, reverse):
+        """One direction of one layer: the Python loop over time steps. Returns (outputs, final state)."""
+        w_ih, w_hh, b_ih, b_hh = self._params(suffix)
+        projected = x @ w_ih.T
+        if b_ih is not None:
+            projected = projected + b_ih
+        steps = range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])
+        outputs = []
+        for t in steps:
+            state = self.cell(projected[t], state, w_hh, b_hh)
+            outputs.append(state[0])
+        return stack(outputs[::-1] if reverse else outputs, 0), state
+
+    def _run(self, x, unbatched, initial):
+        """Run every layer (and direction) over the sequence; `initial` is a list of state tuples,
+        one per layer and direction, in PyTorch's order (layer 0 forward, layer 0 reverse, ...)."""
         finals = []
         for layer in range(self.num_layers):
-            w_ih, w_hh, b_ih, b_hh = self._layer_params(layer)
-            projected = x @ w_ih.T
-            if b_ih is not None:
-                projected = projected + b_ih
-            state = states[layer]
             outputs = []
-            for t in range(x.shape[0]):
-                state = self.cell(projected[t], state, w_hh, b_hh)
-                outputs.append(state[0])
-            x = stack(outputs, 0)
+            for d, suffix in enumerate(self._suffixes(layer)):
+                out, state = self._direction(x, initial[layer * self.directions + d], suffix, reverse=d == 1)
+                outputs.append(out)
+                finals.append(state)
+            x = outputs[0] if len(outputs) == 1 else cat(outputs, -1)
             if self.dropout and self.training and layer < self.num_layers - 1:
                 x = FC.dropout(x, self.dropout, True)
-            finals.append(state)
         if unbatched:
             x = x.reshape(x.shape[0], x.shape[2])
         out = x.transpose(0, 1) if self.batch_first and not unbatched else x
         stacked = [stack([s[i] for s in finals], 0) for i in range(len(finals[0]))]
         if unbatched:
-            stacked = [s.reshape(self.num_layers, self.hidden_size) for s in stacked]
+            stacked = [s.reshape(len(finals), self.hidden_size) for s in stacked]
         return out, stacked
 
     @staticmethod
@@ -110,7 +121,8 @@ class _RNNBase(Module):
             text += ", bias=False"
         if self.batch_first:
             text += ", batch_first=True"
-        return text + (f", dropout={self.dropout}" if self.dropout else "")
+        text += f", dropout={self.dropout}" if self.dropout else ""
+        return text + (", bidirectional=True" if self.bidirectional else "")
 
 
 class RNN(_RNNBase):
@@ -129,7 +141,7 @@ class RNN(_RNNBase):
     def forward(self, x, hx=None):
         x, unbatched = self._prepare(x)
         h0 = self._initial(hx, x.shape[1], x, unbatched)
-        out, (h_n,) = self._run((x, unbatched), [(h0[i],) for i in range(self.num_layers)])
+        out, (h_n,) = self._run(x, unbatched, [(h,) for h in h0])
         return out, h_n
 
 
@@ -152,7 +164,7 @@ class LSTM(_RNNBase):
         h0, c0 = (None, None) if hx is None else hx
         h0 = self._initial(h0, x.shape[1], x, unbatched)
         c0 = self._initial(c0, x.shape[1], x, unbatched)
-        out, (h_n, c_n) = self._run((x, unbatched), [(h0[i], c0[i]) for i in range(self.num_layers)])
+        out, (h_n, c_n) = self._run(x, unbatched, list(zip(h0, c0)))
         return out, (h_n, c_n)
 
 
@@ -173,5 +185,5 @@ class GRU(_RNNBase):
     def forward(self, x, hx=None):
         x, unbatched = self._prepare(x)
         h0 = self._initial(hx, x.shape[1], x, unbatched)
-        out, (h_n,) = self._run((x, unbatched), [(h0[i],) for i in range(self.num_layers)])
+        out, (h_n,) = self._run(x, unbatched, [(h,) for h in h0])
         return out, h_n
