@@ -147,26 +147,35 @@ function render({ model, el }) {
   el.appendChild(root);
 
   let elements = new Map();     // drawn id -> SVG <g>
+  let lines = new Map();        // variable id -> its [data, grad] <text> lines
   let pinned = null;            // node id whose details stay shown after a click
   let timer = null;
 
-  const snap = () => model.get("snapshot");
+  let parsed = { text: null, graph: {}, nodes: new Map() };
+  const snap = () => {            // the snapshot arrives as JSON text; parse it once per change
+    const text = model.get("graph_json");
+    if (text !== parsed.text) {
+      const graph = JSON.parse(text || "{}");
+      parsed = { text, graph, nodes: new Map((graph.nodes || []).map((n) => [n.id, n])) };
+    }
+    return parsed.graph;
+  };
   const events = () => snap().events || [];
-  const nodesById = () => new Map((snap().nodes || []).map((n) => [n.id, n]));
+  const nodesById = () => (snap(), parsed.nodes);
   const drawn = (id) => elements.get((model.get("view").nodes || {})[id] || (model.get("view").edges || {})[id] || id);
 
   function drawSvg() {
     graph.innerHTML = model.get("svg");         // markup made by Graphviz: every label is escaped text
     elements = new Map();
     for (const g of graph.querySelectorAll("g.node, g.edge, g.cluster")) elements.set(g.id, g);
+    lines = new Map();
+    for (const g of graph.querySelectorAll("g.node.var")) lines.set(g.id, [...g.querySelectorAll("text")].slice(-2));
     message.textContent = model.get("message");
     message.hidden = !model.get("message");
     paint();
   }
 
-  function setLine(g, fromEnd, text) {
-    const lines = g.querySelectorAll("text");
-    const line = lines[lines.length - fromEnd];
+  function setText(line, text) {
     if (line && line.textContent !== text) line.textContent = text;
   }
 
@@ -182,8 +191,9 @@ function render({ model, el }) {
       if (!g) continue;
       const value = values.get(node.id);
       const grad = grads.get(node.id);
-      setLine(g, 2, `data ${value ? value.value_text : NOT_YET}`);
-      setLine(g, 1, `grad ${grad ? grad.grad_text : NOT_YET}`);
+      const [dataLine, gradLine] = lines.get(node.id) || [];
+      setText(dataLine, `data ${value ? value.value_text : NOT_YET}`);
+      setText(gradLine, `grad ${grad ? grad.grad_text : NOT_YET}`);
       if (value) g.classList.add("tge-computed");
       if (grad) g.classList.add("tge-has-grad");
     }
@@ -256,7 +266,7 @@ function render({ model, el }) {
     details.appendChild(make("div", "tge-muted", `${kind}${node.scope ? ` in ${node.scope}` : ""}`));
     details.appendChild(make("div", "tge-muted", `shape (${node.shape.join(", ")}) ${node.dtype}`));
     details.appendChild(make("div", "tge-section", "value"));
-    details.appendChild(arrayView(values.has(id) ? values.get(id).value : null));
+    details.appendChild(arrayView(values.has(id) ? node.value : null));
     details.appendChild(make("div", "tge-section", "gradient"));
     details.appendChild(arrayView(grads.has(id) ? grads.get(id).grad : null));
   }
@@ -314,7 +324,7 @@ function render({ model, el }) {
 
   const modelListeners = [
     ["change:svg", drawSvg], ["change:view", drawSvg], ["change:message", drawSvg],
-    ["change:step", paint], ["change:phase", paint], ["change:snapshot", paint],
+    ["change:step", paint], ["change:phase", paint], ["change:graph_json", paint],
     ["change:playing", () => { syncTimer(); paint(); }], ["change:speed", () => { syncTimer(); paint(); }],
   ];
   for (const [name, fn] of modelListeners) model.on(name, fn);

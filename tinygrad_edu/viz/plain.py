@@ -44,7 +44,7 @@ def array(a: np.ndarray) -> dict:
         out["data"] = as_list(values)
     else:
         grid = values.reshape(1, -1) if values.ndim < 2 else values.reshape(-1, values.shape[-1])
-        out["heatmap"] = as_list(grid[_sample(*grid.shape)])
+        out["heatmap"] = as_list(_significant(grid[_sample(*grid.shape)], 4))
     return out
 
 
@@ -59,6 +59,14 @@ def describe(value) -> str:
     shape = "×".join(str(n) for n in value["shape"]) or "scalar"
     mean = f" mean {fmt(value['mean'])}" if "mean" in value else ""
     return f"[{shape}]{mean}"
+
+
+def _significant(a: np.ndarray, digits: int) -> np.ndarray:
+    """Round to `digits` significant digits (a heatmap is a picture: short numbers, much smaller JSON)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        magnitude = np.where(np.isfinite(a) & (a != 0), np.floor(np.log10(np.abs(a))), 0)
+    scale = 10.0 ** (digits - 1 - magnitude)
+    return np.where(np.isfinite(a), np.round(a * scale) / scale, a)
 
 
 @functools.lru_cache(maxsize=256)

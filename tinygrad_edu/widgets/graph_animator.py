@@ -1,6 +1,7 @@
 """GraphAnimator: watch the forward pass compute values and backpropagation hand gradients back, node by
 node, in JupyterLab. Python lays the graph out once (Graphviz) and sends plain data; the browser plays it.
 """
+import json
 from pathlib import Path
 
 import anywidget
@@ -29,7 +30,7 @@ class GraphAnimator(anywidget.AnyWidget):
     _esm = static_file("graph_animator.js")
     _css = static_file("graph_animator.css")
 
-    snapshot = traitlets.Dict().tag(sync=True)
+    graph_json = traitlets.Unicode().tag(sync=True)   # the snapshot as JSON: ipywidgets walks dicts slowly
     svg = traitlets.Unicode().tag(sync=True)
     view = traitlets.Dict().tag(sync=True)
     scopes = traitlets.Dict().tag(sync=True)
@@ -56,8 +57,9 @@ class GraphAnimator(anywidget.AnyWidget):
                        if collapsed else
                        f"This graph has {size} nodes (more than max_nodes={max_nodes}) and no name scopes to "
                        "collapse; build it inside `with name_scope(...)` blocks to group it.")
-        self._engine = engine
-        super().__init__(snapshot=snap, scopes=scopes, collapsed=collapsed, message=message, speed=speed)
+        self._engine, self._snapshot = engine, snap
+        super().__init__(graph_json=json.dumps(_for_browser(snap), allow_nan=False), scopes=scopes,
+                         collapsed=collapsed, message=message, speed=speed)
         self.phase = phase
         self.step = step_range(snap["events"], phase)[0]
         self._layout()
@@ -68,6 +70,11 @@ class GraphAnimator(anywidget.AnyWidget):
         with self.hold_sync():
             self.svg = svg_from_dot(source, self._engine)
             self.view = view
+
+    @property
+    def snapshot(self) -> dict:
+        """The plain-data graph this animator plays (see `tinygrad_edu.snapshot`)."""
+        return self._snapshot
 
     @traitlets.validate("phase")
     def _check_phase(self, proposal):
@@ -143,8 +150,16 @@ class GraphAnimator(anywidget.AnyWidget):
     def save_html(self, path, title: str = "Computational graph") -> Path:
         """Write a self-contained HTML page replaying this animation in any browser, with no kernel."""
         state = {name: getattr(self, name) for name in
-                 ("snapshot", "svg", "view", "scopes", "collapsed", "message", "step", "phase", "speed")}
+                 ("graph_json", "svg", "view", "scopes", "collapsed", "message", "step", "phase", "speed")}
         return _write(path, ".html", replay_html({**state, "playing": False}, title), "save_html")
+
+
+def _for_browser(snap: dict) -> dict:
+    """The snapshot without what the browser never reads (the arrays behind the upstream and product
+    texts, and forward values the nodes already hold): a third of the JSON for big tensor graphs."""
+    dropped = {"forward": ("value",), "backward": ("upstream", "product")}
+    events = [{k: v for k, v in e.items() if k not in dropped[e["phase"]]} for e in snap["events"]]
+    return {**snap, "events": events}
 
 
 def _widest_texts(snap: dict) -> dict:
