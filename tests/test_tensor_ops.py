@@ -43,8 +43,25 @@ def check(fn, arrays, device, grads=None, tol=1e-4, gradcheck=True):
         if r:
             assert mine.grad is not None and mine.grad.shape == mine.shape and mine.grad.dtype == mine.dtype
             np.testing.assert_allclose(mine.grad.numpy(), torchs.grad.numpy(), rtol=tol * 10, atol=tol * 10)
+    again = [tg.tensor(a, requires_grad=r, device=device) for a, r in zip(arrays, grads)]
+    wanted = [t for t, r in zip(again, grads) if r]
+    weights_t = tg.tensor(weights, device=device)
+    graphed = tg.grad((fn(tg, *again) * weights_t).sum(), wanted, create_graph=True, allow_unused=True)
+    for plain, g in zip([t for t, r in zip(ours, grads) if r], graphed):
+        np.testing.assert_allclose(g.numpy(), plain.grad.numpy(), rtol=tol, atol=tol)
     if gradcheck:
         assert tg.gradcheck(lambda *xs: fn(tg, *xs), *ours)
+        if device == "cpu" and sum(a.size for a in arrays) <= 24:
+            assert tg.gradcheck(lambda *xs: _gradient(fn, xs, grads), *ours, atol=1e-4, rtol=1e-3)
+
+
+def _gradient(fn, xs, grads):
+    """The first derivatives as a differentiable function, so gradcheck can check second derivatives."""
+    wanted = [x for x, r in zip(xs, grads) if r]
+    out = fn(tg, *xs)
+    weights = tg.tensor(np.linspace(-1, 1, max(out.numel(), 1)).reshape(out.shape), dtype=out.dtype)
+    found = tg.grad((out * weights).sum(), wanted, create_graph=True, allow_unused=True)
+    return tuple(g if g is not None else tg.zeros_like(x) for g, x in zip(found, wanted))
 
 
 UNARY = {

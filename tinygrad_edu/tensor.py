@@ -632,8 +632,15 @@ class Tensor:
     def reciprocal(self):
         return 1 / self
 
+    def _untracked(self, function: str, **kwargs):
+        """A piecewise-constant function of the data (zero derivative), so no graph node is needed."""
+        kind = type(self.data)
+        xp = backend.XP_BY_TYPE[kind]
+        out = getattr(xp, function)(self.data, **kwargs)
+        return _wrap(out if type(out) is kind else xp.asarray(out), None, (), False)
+
     def sign(self):
-        return _wrap(backend.XP_BY_TYPE[type(self.data)].sign(self.data), None, (), False)
+        return self._untracked("sign")
 
     # ----- reductions -----
     def _reduce(self, op_cls, where, dim, axis, keepdim, keepdims, **attrs):
@@ -727,10 +734,10 @@ class Tensor:
         return apply(op_cls(axis=axes), self)
 
     def all(self):
-        return _wrap(backend.XP_BY_TYPE[type(self.data)].all(self.data), None, (), False)
+        return self._untracked("all")
 
     def any(self):
-        return _wrap(backend.XP_BY_TYPE[type(self.data)].any(self.data), None, (), False)
+        return self._untracked("any")
 
     # ----- shape -----
     def reshape(self, *shape):
