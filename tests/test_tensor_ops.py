@@ -215,11 +215,7 @@ def test_max_ties_split_evenly_like_amax(device):
     check(lambda lib, t: t.amax(), [x], device, gradcheck=False)
 
 
-@given(
-    shape=NONEMPTY,
-    data=st.data(),
-    seed=SEEDS,
-)
+@given(shape=NONEMPTY, data=st.data(), seed=SEEDS)
 def test_softmax_family_and_max_dim(device, shape, data, seed):
     dim = data.draw(st.integers(-len(shape), len(shape) - 1))
     fn = lambda lib, x: x.softmax(dim) * 2 + x.log_softmax(dim=dim) + x.max(dim=dim, keepdim=True).values  # noqa: E731
@@ -254,11 +250,7 @@ def test_shape_ops(device, shape, data, seed):
     check(fn, [values(np.random.default_rng(seed), shape)], device)
 
 
-@given(
-    shape=NONEMPTY,
-    data=st.data(),
-    seed=SEEDS,
-)
+@given(shape=NONEMPTY, data=st.data(), seed=SEEDS)
 def test_cat_stack_split_chunk(device, shape, data, seed):
     dim = data.draw(st.integers(0, len(shape) - 1))
     other = shape[:dim] + (data.draw(st.integers(1, 3)),) + shape[dim + 1 :]
@@ -293,11 +285,7 @@ def _pad(lib):
     return torch.nn.functional.pad if lib is torch else tg.pad
 
 
-@given(
-    shape=NONEMPTY,
-    data=st.data(),
-    seed=SEEDS,
-)
+@given(shape=NONEMPTY, data=st.data(), seed=SEEDS)
 def test_indexing(device, shape, data, seed):
     rng = np.random.default_rng(seed)
     x = values(rng, shape)
@@ -319,11 +307,7 @@ def test_indexing(device, shape, data, seed):
     check(fn, [x, idx, mask], device)
 
 
-@given(
-    shape=NONEMPTY,
-    data=st.data(),
-    seed=SEEDS,
-)
+@given(shape=NONEMPTY, data=st.data(), seed=SEEDS)
 def test_gather_index_select(device, shape, data, seed):
     rng = np.random.default_rng(seed)
     dim = data.draw(st.integers(0, len(shape) - 1))
@@ -374,11 +358,7 @@ def test_comparisons_forward(device, shapes, seed):
         np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
 
 
-@given(
-    shape=NONEMPTY,
-    data=st.data(),
-    seed=SEEDS,
-)
+@given(shape=NONEMPTY, data=st.data(), seed=SEEDS)
 def test_argmax_argmin(device, shape, data, seed):
     x = values(np.random.default_rng(seed), shape)
     dim = data.draw(st.integers(-len(shape), len(shape) - 1))

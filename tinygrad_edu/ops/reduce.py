@@ -141,27 +141,25 @@ class LogSoftmax(Op):
         return (g - xp.exp(out) * g.sum(axis=self.attrs["axis"], keepdims=True),)
 
 
-class ArgMax(Op):
-    """Index of the largest element along `axis` (int or None for the flattened tensor); no gradient."""
+class _ArgExtreme(Op):
+    """Shared by argmax/argmin: the index of the extreme element along `axis` (int, or None for the
+    flattened tensor). Indices are integers, so no gradient flows."""
 
+    __slots__ = ()
+    differentiable = False
+
+    def forward(self, xp, x):
+        return getattr(xp, self.name)(x, axis=self.attrs["axis"], keepdims=self.attrs["keepdims"])
+
+    def backward(self, xp, g, x, *, out):
+        return (None,)
+
+
+class ArgMax(_ArgExtreme):
     __slots__ = ()
     name = "argmax"
-    differentiable = False
-
-    def forward(self, xp, x):
-        return xp.argmax(x, axis=self.attrs["axis"], keepdims=self.attrs["keepdims"])
-
-    def backward(self, xp, g, x, *, out):
-        return (None,)
 
 
-class ArgMin(Op):
+class ArgMin(_ArgExtreme):
     __slots__ = ()
     name = "argmin"
-    differentiable = False
-
-    def forward(self, xp, x):
-        return xp.argmin(x, axis=self.attrs["axis"], keepdims=self.attrs["keepdims"])
-
-    def backward(self, xp, g, x, *, out):
-        return (None,)
