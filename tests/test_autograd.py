@@ -224,3 +224,36 @@ def test_in_place_updates_under_no_grad_keep_the_leaf(device):
     np.testing.assert_allclose(w.numpy(), [1.4, 1.4], rtol=1e-6)
     with pytest.raises(RuntimeError, match=r"\+=: in-place update of a tensor that requires grad.*no_grad"):
         w += 1
+
+
+def test_every_recorded_op_reruns_from_json_attrs(device):
+    """Static graphs and drawings rebuild ops with type(op)(**attrs) from plain data."""
+    import json
+
+    x = tg.randn(3, 4, requires_grad=True, device=device)
+    w = tg.randn(4, 2, requires_grad=True, device=device)
+    y = (
+        (x @ w).softmax(1).log_softmax(dim=0).var(0)
+        + x[[0, 2], 1:3].sum((0,))
+        + x.amax(1, keepdim=True)[1:, 0]
+    )
+    y = tg.pad(y.reshape(1, 2).permute(1, 0).expand(2, 3).flip([0]).repeat(2, 1), (1, 0)).logsumexp(1)
+    y = (tg.where(y > 0, y, -y).clamp(min=0.1).leaky_relu() ** 2).sum()
+    seen, stack = set(), [y]
+    while stack:
+        node = stack.pop()
+        if node._op is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.extend(node._parents)
+        op = type(node._op)(**json.loads(json.dumps(node._op.attrs)))
+        xp = tg.backend.xp_of(node.data)
+        arrays = [p.data for p in node._parents]
+        np.testing.assert_allclose(tg.backend.to_host(op.forward(xp, *arrays)), node.numpy(), rtol=1e-6)
+        for a, b in zip(
+            op.backward(xp, node.data, *arrays, out=node.data),
+            node._op.backward(xp, node.data, *arrays, out=node.data),
+        ):
+            if a is not None:
+                np.testing.assert_allclose(tg.backend.to_host(a), tg.backend.to_host(b), rtol=1e-6)
+    assert len(seen) > 15

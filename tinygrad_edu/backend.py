@@ -72,6 +72,8 @@ def device_of(array) -> str:
 
 def to_host(array) -> np.ndarray:
     """A NumPy copy/view of any backend's array (the one explicit device-to-host transfer)."""
+    if isinstance(array, np.generic):  # NumPy turns 0-d results into scalars
+        return np.asarray(array)
     return _TO_HOST[device_of(array)](array)
 
 

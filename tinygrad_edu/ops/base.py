@@ -33,6 +33,9 @@ class Op:
     uses_needs = False
 
     def __init__(self, **attrs):
+        for key, value in attrs.items():
+            if type(value) is list:  # attrs read back from JSON: lists become the tuples ops expect
+                attrs[key] = _as_tuples(value)
         self.attrs = attrs
 
     def forward(self, xp, *arrays):
@@ -46,6 +49,10 @@ class Op:
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self.attrs.items())
         return f"{type(self).__name__}({args})"
+
+
+def _as_tuples(value):
+    return tuple(_as_tuples(v) for v in value) if type(value) in (list, tuple) else value
 
 
 def call(xp, op: Op, *inputs):
