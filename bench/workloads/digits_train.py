@@ -1,12 +1,14 @@
 """One training epoch on the 8x8 digits (1,437 training images, batch 32, shuffled, Adam): an MLP 64-128-10
 and a LeNet-style CNN (conv3x3x16 -> relu -> pool, conv3x3x32 -> relu -> pool, linear), each written with
 the nn/optim/data API, against the same models in PyTorch CPU. This is what a lesson's training loop
-costs end to end: data loading, module calls, loss, backward and optimizer, not only the kernels."""
+costs end to end: data loading, module calls, loss, backward and optimizer, not only the kernels.
+Cases with threads=1 pin both libraries to one thread: on a shared 2-core machine PyTorch's
+2-thread pool can stall badly when other processes hold a core, and one thread shows the engines alone."""
 from bench import Skip
 
 BASELINE = "torch"
 PEERS = ["tinygrad_edu", "torch"]
-CASES = [{"model": "mlp"}, {"model": "cnn"}]
+CASES = [{"model": "mlp"}, {"model": "cnn"}, {"model": "mlp", "threads": 1}, {"model": "cnn", "threads": 1}]
 BATCH = 32
 
 
@@ -29,7 +31,22 @@ def _layers(nn, model: str):
                          nn.Flatten(), nn.Linear(128, 10))
 
 
+def _limit_threads(peer: str, threads: int):
+    """Both libraries' thread pools down to `threads` (the harness sets 2 through the environment)."""
+    if peer == "torch":
+        import torch
+
+        torch.set_num_threads(threads)
+    else:
+        from threadpoolctl import threadpool_limits
+
+        global _LIMIT  # keep the limit alive for the worker's lifetime
+        _LIMIT = threadpool_limits(threads)
+
+
 def setup(peer: str, case: dict):
+    if "threads" in case:
+        _limit_threads(peer, case["threads"])
     X, y = _data(case["model"])
     if peer == "tinygrad_edu":
         return _tinygrad_edu_epoch(X, y, case["model"])
