@@ -133,3 +133,20 @@ def test_bad_root_and_options_get_clear_errors(bad, match):
         GraphAnimator(bad)
     with pytest.raises(ValueError, match="GraphAnimator: max_nodes must be a positive int, got 0"):
         GraphAnimator(classic(), max_nodes=0)
+
+
+def test_nbconvert_without_widget_state_shows_the_static_svg():
+    import base64
+
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    w = GraphAnimator(classic())
+    w.step = 8
+    data, _ = w._repr_mimebundle_()
+    cell = nbformat.v4.new_code_cell("w", outputs=[nbformat.v4.new_output("execute_result", data=data,
+                                                                           execution_count=1)])
+    body, _ = HTMLExporter().from_notebook_node(nbformat.v4.new_notebook(cells=[cell]))
+    encoded = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', body).group(1)
+    svg = base64.b64decode(encoded).decode()
+    assert '<g id="v0" class="node var leaf">' in svg and ">grad -4<" in svg
