@@ -80,7 +80,8 @@ def test_loader_rejects_bad_arguments():
 @pytest.mark.parametrize("make", [make_moons, make_circles, make_xor, make_gaussians])
 def test_two_class_sets_have_shape_balance_and_seed(make):
     X, y = make(n_samples=101, seed=3)
-    assert X.shape == (101, 2) and X.dtype == np.float64 and y.dtype == np.int64
+    assert X.shape == (101, 2) and X.dtype == np.float32 and y.dtype == np.int64
+    assert make(n_samples=10, seed=3, dtype=np.float64)[0].dtype == np.float64
     assert set(y.tolist()) == {0, 1} and abs(int((y == 0).sum()) - int((y == 1).sum())) <= 30
     X2, y2 = make(n_samples=101, seed=3)
     np.testing.assert_array_equal(X, X2)
@@ -88,7 +89,7 @@ def test_two_class_sets_have_shape_balance_and_seed(make):
 
 
 def test_set_geometry_matches_its_description():
-    X, y = make_circles(200, noise=0.0, factor=0.3, seed=0)
+    X, y = make_circles(200, noise=0.0, factor=0.3, seed=0, dtype=np.float64)
     radius = np.hypot(X[:, 0], X[:, 1])
     np.testing.assert_allclose(radius[y == 0], 1.0)
     np.testing.assert_allclose(radius[y == 1], 0.3)
@@ -116,6 +117,7 @@ def test_set_arguments_are_checked():
 def test_digits_are_bundled_and_split_reproducibly():
     X, y = load_digits()
     assert X.shape == (1797, 64) and 0.0 <= X.min() and X.max() == 1.0 and set(y.tolist()) == set(range(10))
+    assert X.dtype == np.float32 and load_digits(dtype=np.float64)[0].dtype == np.float64
     assert load_digits(flatten=False)[0].shape == (1797, 1, 8, 8)
     Xtr, Xte, ytr, yte = train_test_split(X, y, test_fraction=0.25, seed=1)
     assert len(Xte) == 449 and len(Xtr) == 1348

@@ -2,12 +2,13 @@
 import numpy as np
 
 
-def load_digits(flatten=True):
-    """Return `(X, y)`: X float64 scaled to [0, 1], shape (1797, 64) or (1797, 1, 8, 8); y int64 labels."""
+def load_digits(flatten=True, dtype=np.float32):
+    """Return `(X, y)`: X scaled to [0, 1] in `dtype` (float32, PyTorch's default, unless asked),
+    shape (1797, 64) or (1797, 1, 8, 8); y int64 labels."""
     from sklearn.datasets import load_digits as sklearn_digits  # imported late: sklearn is slow to import
 
     bunch = sklearn_digits()
-    X = bunch.data.astype(np.float64) / 16.0
+    X = (bunch.data / 16.0).astype(dtype)
     if not flatten:
         X = X.reshape(-1, 1, 8, 8)
     return X, bunch.target.astype(np.int64)
