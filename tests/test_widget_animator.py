@@ -150,3 +150,12 @@ def test_nbconvert_without_widget_state_shows_the_static_svg():
     encoded = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', body).group(1)
     svg = base64.b64decode(encoded).decode()
     assert '<g id="v0" class="node var leaf">' in svg and ">grad -4<" in svg
+
+
+def test_browser_assets_are_found_and_a_missing_one_is_named():
+    from tinygrad_edu.widgets.static_files import static_file
+
+    assert static_file("graph_animator.js").read_text(encoding="utf-8").rstrip().endswith(
+        "export default GraphAnimatorView;")
+    with pytest.raises(FileNotFoundError, match=r"widget asset 'nope.js' not found in .*_static.*widgets"):
+        static_file("nope.js")
