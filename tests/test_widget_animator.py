@@ -40,6 +40,12 @@ def test_play_pause_and_phase_are_traits_the_browser_follows():
     assert w.playing
     w.pause()
     assert not w.playing
+    w.step = 9
+    w.phase = "forward"
+    assert w.step == -1                            # step 9 lies outside the forward phase: start it
+    w.step = 2
+    w.phase = "both"
+    assert w.step == 2
     with pytest.raises(traitlets.TraitError, match=r"GraphAnimator.phase: expected one of .* got 'sideways'"):
         w.phase = "sideways"
     with pytest.raises(traitlets.TraitError, match=r"step: expected an int from -1 to 9, got 10"):

@@ -83,6 +83,13 @@ class GraphAnimator(anywidget.AnyWidget):
                                        f"got {proposal['value']!r}")
         return proposal["value"]
 
+    @traitlets.observe("phase")
+    def _into_phase(self, change):
+        """A new phase starts at its own first step unless the current step already lies inside it."""
+        first, last = step_range(self.events, change["new"])
+        if not first <= self.step <= last:
+            self.step = first
+
     @traitlets.validate("step")
     def _check_step(self, proposal):
         first, last = -1, len(self.snapshot.get("events", [])) - 1
