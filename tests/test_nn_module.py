@@ -135,6 +135,8 @@ def test_containers():
         nn.Sequential(3)
     with pytest.raises(KeyError, match=r"ModuleDict: no module named 'c'; have \['a', 'b'\]"):
         heads["c"]
+    with pytest.raises(KeyError, match="ModuleDict: keys must be non-empty strings .* got 'a.b'"):
+        heads["a.b"] = nn.ReLU()
     with pytest.raises(TypeError, match="ModuleList: expected a Module, got str"):
         blocks.append("x")
     with pytest.raises(AttributeError, match="'ModuleDict' object has no attribute 'zzz'"):

@@ -78,6 +78,8 @@ class ModuleDict(Module):
             self[name] = module
 
     def __setitem__(self, name, module):
+        if not isinstance(name, str) or not name or "." in name or "/" in name:
+            raise KeyError(f"ModuleDict: keys must be non-empty strings without '.' or '/', got {name!r}")
         if not isinstance(module, Module):
             raise TypeError(f"ModuleDict: expected a Module for key {name!r}, got {type(module).__name__}")
         setattr(self, name, module)
