@@ -101,6 +101,8 @@ def test_repr_looks_like_pytorch():
     assert repr(tg.tensor([1, 2])) == "tensor([1, 2])"
     assert repr(tg.tensor([0.5, 1.25])) == "tensor([0.5000, 1.2500])"
     assert repr(tg.tensor([1.0], dtype=tg.float64)) == "tensor([1.], dtype=float64)"
+    assert repr(tg.tensor([0.5, -1.25, 3.0])) == "tensor([ 0.5000, -1.2500,  3.0000])"
+    assert repr(tg.tensor([[1e-5, 2.0]])) == "tensor([[1.0000e-05, 2.0000e+00]])"
     x = tg.tensor([1.0], requires_grad=True)
     assert repr(x * 2) == "tensor([2.], grad_fn=<mul>)"
 

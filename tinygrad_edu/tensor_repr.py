@@ -10,7 +10,7 @@ from . import backend, dtypes
 _DEFAULT_DTYPES = (dtypes.float32, dtypes.int64, dtypes.bool_)
 
 
-def _float_formatter(values: np.ndarray):
+def _float_format(values: np.ndarray):
     """One format for the whole tensor, chosen the way PyTorch chooses it."""
     finite = values[np.isfinite(values)]
     if finite.size == 0 or np.all(finite == np.round(finite)) and np.abs(finite).max() < 1e8:
@@ -21,9 +21,29 @@ def _float_formatter(values: np.ndarray):
     return lambda v: f"{v:.4f}"
 
 
+def _padded_formatter(values: np.ndarray):
+    """Right-align every element to the widest one, as PyTorch does (`tensor([ 1.5000, -2.0000])`)."""
+    fmt = _float_format(values) if values.dtype.kind == "f" else str
+    width = max((len(fmt(v)) for v in _widest_candidates(values)), default=0)
+    return lambda v: fmt(v).rjust(width)
+
+
+def _widest_candidates(values: np.ndarray) -> list:
+    """The longest printed element is an extreme one (or a nan/inf), so big tensors need not be scanned."""
+    if values.size == 0:
+        return []
+    if values.dtype.kind == "b":
+        return [bool(values.min()), bool(values.max())]
+    if values.dtype.kind != "f":
+        return [values.min(), values.max()]
+    finite = values[np.isfinite(values)]
+    out = [v for v in (np.inf, -np.inf) if np.any(values == v)] + ([np.nan] if np.isnan(values).any() else [])
+    return out + ([finite.min(), finite.max()] if finite.size else [])
+
+
 def tensor_repr(t) -> str:
     host = backend.to_host(t.data)
-    formatter = {"float_kind": _float_formatter(host)} if host.dtype.kind == "f" else None
+    formatter = {"all": _padded_formatter(host)}
     body = np.array2string(
         host, separator=", ", prefix="tensor(", formatter=formatter, threshold=1000, edgeitems=3
     )
