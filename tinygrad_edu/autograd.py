@@ -2,10 +2,14 @@
 
 How it runs: nodes are visited newest-first from a heap (no recursion, so a 100,000-op chain works).
 Each node's `Op.backward` turns the gradient of its output into gradients of its inputs, which are
-summed per input. Gradients are plain
+summed per input; each gradient is dropped as soon as it has been passed on. Gradients are plain
 arrays unless `create_graph=True`, where they are Tensors built by the same backward formulas run on
 `tensor_xp`, so they can be differentiated again.
-"""
+
+Freed graphs: without `retain_graph`, every node that backward went through is marked freed, and a
+second backward through it raises. Ops save nothing of their own (backward reads the inputs and the
+output), and those arrays stay, because they are the node values that drawings show; nodes hold only
+their inputs, so a graph has no reference cycles and is released the moment its output is dropped."""
 
 from heapq import heappop, heappush
 
