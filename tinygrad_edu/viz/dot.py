@@ -18,6 +18,7 @@ VAR_ATTRS = {"shape": "box", "style": "rounded,filled", "fillcolor": "#eef4fb", 
              "fontname": "Helvetica", "fontsize": "11", "margin": "0.08,0.04"}
 OP_ATTRS = {"shape": "circle", "style": "filled", "fillcolor": "#fff3d6", "color": "#a07a1f",
             "fontname": "Helvetica", "fontsize": "12", "width": "0.35", "margin": "0.02"}
+EDGE_ATTRS = {"color": "#5f6b7a", "arrowsize": "0.6"}
 GROUP_ATTRS = {"shape": "box3d", "style": "filled", "fillcolor": "#f1ecf8", "color": "#6d5a99",
                "fontname": "Helvetica", "fontsize": "11"}
 
@@ -77,7 +78,8 @@ def to_dot(snap: dict, collapsed=()) -> tuple[str, dict]:
         else:
             members.setdefault(node["scope"], []).append(node)
     drawn = len(set(view_nodes.values()))
-    graph = graphviz.Digraph(graph_attr={**GRAPH_ATTRS, **(LARGE_GRAPH_ATTRS if drawn > LARGE_GRAPH else {})})
+    graph = graphviz.Digraph(graph_attr={**GRAPH_ATTRS, **(LARGE_GRAPH_ATTRS if drawn > LARGE_GRAPH else {})},
+                             node_attr=VAR_ATTRS, edge_attr=EDGE_ATTRS)      # defaults: a smaller DOT
     clusters = {path: graphviz.Digraph(name=f"cluster_{sid}") for path, sid in sids.items()
                 if _shown_scope(path, collapsed) is None}
     for path, cluster in clusters.items():
@@ -102,7 +104,7 @@ def to_dot(snap: dict, collapsed=()) -> tuple[str, dict]:
 def _add_node(target, node: dict) -> None:
     if node["kind"] == "var":
         css = "var leaf" if node["leaf"] else "var"
-        target.node(node["id"], label=escape(var_label(node)), id=node["id"], **{"class": css}, **VAR_ATTRS)
+        target.node(node["id"], label=escape(var_label(node)), id=node["id"], **{"class": css})
     else:
         target.node(node["id"], label=escape(node["op"]), id=node["id"], **{"class": "op"}, **OP_ATTRS)
 
@@ -128,7 +130,7 @@ def _add_edges(graph, snap: dict, view: dict) -> None:
         if shown is None or shown in drawn:
             continue
         drawn.add(shown)
-        attrs = {"id": shown, "class": f"edge-{edge['kind']}", "color": "#5f6b7a", "arrowsize": "0.6"}
+        attrs = {"id": shown, "class": f"edge-{edge['kind']}"}
         if edge["shape"] and edge["kind"] == "input":
             text = "×".join(map(str, edge["shape"]))
             if edge.get("broadcast"):
