@@ -6,6 +6,7 @@ Nodes are recorded only when an input requires grad and grad mode is on (as in P
 """
 
 import itertools
+import math
 import numbers
 import operator
 
@@ -111,6 +112,8 @@ def _check_finite(op, xp, out, arrays) -> None:
 
 def _axes(dim, ndim: int, where: str):
     """Normalize `dim` (None, int or sequence) to None or a sorted tuple of non-negative axes."""
+    if type(dim) is int and -ndim <= dim < ndim:  # the common case, kept cheap
+        return (dim % ndim,)
     if dim is None or ndim == 0 and dim in (0, -1, (), (0,), (-1,)):
         return None
     dims = (dim,) if isinstance(dim, numbers.Integral) else tuple(dim)
@@ -147,6 +150,8 @@ def _shape_arg(shape, where: str) -> tuple:
     """Shapes may be passed as f(2, 3) or f((2, 3))."""
     if len(shape) == 1 and not isinstance(shape[0], numbers.Integral):
         shape = tuple(shape[0])
+    if all(type(s) is int for s in shape):
+        return tuple(shape)
     try:
         return tuple(operator.index(s) for s in shape)
     except TypeError:
@@ -449,13 +454,13 @@ class Tensor:
     def __pow__(self, exponent):
         if isinstance(exponent, numbers.Real) and not isinstance(exponent, bool):
             x = self if self.dtype.kind == "f" or isinstance(exponent, numbers.Integral) else self.float()
-            return apply(E.PowScalar(exponent=exponent), x)
+            return _apply1(E.PowScalar(exponent=exponent), x)
         return _binary(_POW, self, exponent)
 
     def __rpow__(self, base):
         if isinstance(base, numbers.Real) and base > 0:
             x = self if self.dtype.kind == "f" else self.float()
-            return apply(E.RPowScalar(base=float(base)), x)
+            return _apply1(E.RPowScalar(base=float(base)), x)
         return _binary(_POW, base, self)
 
     def __neg__(self):
@@ -500,7 +505,7 @@ class Tensor:
     def __invert__(self):
         if self.dtype.kind != "b":
             raise TypeError(f"~: only bool tensors can be inverted, got {self.dtype}")
-        return apply(E.LogicalNot(), self)
+        return _apply1(E.LogicalNot(), self)
 
     def _inplace(self, symbol: str, fn, other):
         """x += y and friends change x's data in place, as PyTorch does for optimizer updates; on a tensor
@@ -616,7 +621,7 @@ class Tensor:
     def clamp(self, min=None, max=None):
         if min is None and max is None:
             raise ValueError("clamp: at least one of min and max must be given")
-        return apply(E.Clamp(min=min, max=max), self)
+        return _apply1(E.Clamp(min=min, max=max), self)
 
     clip = clamp
 
@@ -645,7 +650,7 @@ class Tensor:
     # ----- reductions -----
     def _reduce(self, op_cls, where, dim, axis, keepdim, keepdims, **attrs):
         axes = _axes(_dim(dim, axis, where), self.ndim, where)
-        return apply(op_cls(axis=axes, keepdims=_keep(keepdim, keepdims), **attrs), self)
+        return _apply1(op_cls(axis=axes, keepdims=_keep(keepdim, keepdims), **attrs), self)
 
     def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):
         x = self if dtype is None else self._cast(dtypes.to_dtype(dtype, "sum"))
@@ -706,7 +711,7 @@ class Tensor:
         dim = _dim(dim, axis, where)
         ax = None if dim is None else _one_axis(dim, self.ndim, where)
         ax = None if self.ndim == 0 else ax
-        return apply(op_cls(axis=ax, keepdims=_keep(keepdim, keepdims) and ax is not None), self)
+        return _apply1(op_cls(axis=ax, keepdims=_keep(keepdim, keepdims) and ax is not None), self)
 
     def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
         self._need_float("var")
@@ -731,7 +736,7 @@ class Tensor:
     def _along(self, op_cls, where, dim, axis):
         self._need_float(where)
         axes = _axes(_dim(dim, axis, where), self.ndim, where)
-        return apply(op_cls(axis=axes), self)
+        return _apply1(op_cls(axis=axes), self)
 
     def all(self):
         return self._untracked("all")
@@ -754,7 +759,7 @@ class Tensor:
         if s > e:
             raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
         shape = self.shape
-        return _reshape(self, shape[:s] + (int(np.prod(shape[s : e + 1])),) + shape[e + 1 :])
+        return _reshape(self, shape[:s] + (math.prod(shape[s : e + 1]),) + shape[e + 1 :])
 
     def squeeze(self, dim=None):
         if dim is None:
@@ -773,7 +778,7 @@ class Tensor:
             raise ValueError(
                 f"permute: dims {dims} are not a permutation of the {self.ndim} axes of {self.shape}"
             )
-        return apply(S.Permute(dims=tuple(d % self.ndim for d in dims)), self)
+        return _apply1(S.Permute(dims=tuple(d % self.ndim for d in dims)), self)
 
     def transpose(self, dim0: int = 0, dim1: int = 1):
         if self.ndim < 2:
@@ -781,11 +786,11 @@ class Tensor:
         a, b = _one_axis(dim0, self.ndim, "transpose"), _one_axis(dim1, self.ndim, "transpose")
         dims = list(range(self.ndim))
         dims[a], dims[b] = dims[b], dims[a]
-        return apply(S.Permute(dims=tuple(dims)), self)
+        return _apply1(S.Permute(dims=tuple(dims)), self)
 
     @property
     def T(self):
-        return apply(S.Permute(dims=tuple(range(self.ndim - 1, -1, -1))), self) if self.ndim > 1 else self
+        return _apply1(S.Permute(dims=tuple(range(self.ndim - 1, -1, -1))), self) if self.ndim > 1 else self
 
     @property
     def mT(self):
@@ -807,7 +812,7 @@ class Tensor:
 
     def flip(self, dims):
         axes = _axes(dims, self.ndim, "flip")
-        return apply(S.Flip(axes=axes), self) if axes else self
+        return _apply1(S.Flip(axes=axes), self) if axes else self
 
     def repeat(self, *repeats):
         repeats = _shape_arg(repeats, "repeat")
@@ -815,7 +820,7 @@ class Tensor:
             raise ValueError(
                 f"repeat: got {len(repeats)} repeat counts for a tensor with {self.ndim} dimensions"
             )
-        return apply(S.Repeat(repeats=repeats), self)
+        return _apply1(S.Repeat(repeats=repeats), self)
 
     def split(self, split_size_or_sections, dim: int = 0):
         return split(self, split_size_or_sections, dim)
@@ -826,7 +831,9 @@ class Tensor:
     # ----- indexing -----
     def __getitem__(self, key):
         spec, index_tensors = _index_spec(key, self)
-        return apply(I.GetItem(index=spec), self, *index_tensors)
+        if index_tensors:
+            return apply(I.GetItem(index=spec), self, *index_tensors)
+        return _apply1(I.GetItem(index=spec), self)
 
     def __setitem__(self, key, value):
         """x[mask] = 0 and the like on data (no graph is recorded, as for other in-place updates)."""
@@ -922,7 +929,7 @@ def _compare(kind: str, a, b) -> Tensor:
         return NotImplemented
     a, b = _pair(a, b)
     try:
-        return apply(E.Compare(kind=kind), a, b)
+        return _apply2(E.Compare(kind=kind), a, b)
     except ValueError:
         raise ValueError(f"{kind}: shapes {a.shape} and {b.shape} don't broadcast") from None
 
@@ -932,17 +939,17 @@ def _resolve_shape(shape: tuple, size: int, old: tuple, where: str) -> tuple:
     if shape.count(-1) > 1:
         raise ValueError(f"{where}: only one dimension can be -1, got {shape}")
     if -1 in shape:
-        known = int(np.prod([s for s in shape if s != -1]))
+        known = math.prod(s for s in shape if s != -1)
         if known == 0 or size % known:
             raise ValueError(f"{where}: cannot reshape {old} ({size} elements) into {shape}")
         shape = tuple(size // known if s == -1 else s for s in shape)
-    if int(np.prod(shape)) != size:
+    if math.prod(shape) != size:
         raise ValueError(f"{where}: cannot reshape {old} ({size} elements) into {shape}")
     return shape
 
 
 def _reshape(x: Tensor, shape: tuple) -> Tensor:
-    return x if shape == x.shape else apply(S.Reshape(shape=shape), x)
+    return x if shape == x.shape else _apply1(S.Reshape(shape=shape), x)
 
 
 def _as_index(value, like: Tensor, where: str) -> Tensor:
@@ -1001,7 +1008,7 @@ def broadcast_to(x: Tensor, shape) -> Tensor:
         raise ValueError(f"expand: shape {x.shape} cannot be broadcast to {shape}") from None
     if np.broadcast_shapes(x.shape, shape) != shape:
         raise ValueError(f"expand: shape {x.shape} cannot be broadcast to {shape}")
-    return apply(S.Expand(shape=shape), x)
+    return _apply1(S.Expand(shape=shape), x)
 
 
 def where(condition, input, other) -> Tensor:

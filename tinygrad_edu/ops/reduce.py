@@ -85,7 +85,7 @@ class Var(Op):
     def backward(self, xp, g, x, *, out):
         axis = self.attrs["axis"]
         n = _count(x.shape, axis) - self.attrs["correction"]
-        centered = x - xp.mean(x, axis=axis, keepdims=True)
+        centered = x - x.mean(axis=axis, keepdims=True)
         g = g if self.attrs["keepdims"] else g.reshape(keepdims_shape(x.shape, axis))
         return (g * centered * (2 / n),)
 
@@ -99,9 +99,9 @@ class LogSumExp(Op):
 
     def forward(self, xp, x):
         axis, keepdims = self.attrs["axis"], self.attrs["keepdims"]
-        m = xp.max(x, axis=axis, keepdims=True)
+        m = x.max(axis=axis, keepdims=True)
         m = xp.where(xp.isfinite(m), m, 0)
-        total = xp.sum(xp.exp(x - m), axis=axis, keepdims=keepdims)
+        total = xp.exp(x - m).sum(axis=axis, keepdims=keepdims)
         return xp.log(total) + (m if keepdims else xp.squeeze(m, axis=axis))
 
     def backward(self, xp, g, x, *, out):
@@ -119,12 +119,12 @@ class Softmax(Op):
 
     def forward(self, xp, x):
         axis = self.attrs["axis"]
-        e = xp.exp(x - xp.max(x, axis=axis, keepdims=True))
-        return e / xp.sum(e, axis=axis, keepdims=True)
+        e = xp.exp(x - x.max(axis=axis, keepdims=True))
+        return e / e.sum(axis=axis, keepdims=True)
 
     def backward(self, xp, g, x, *, out):
         gy = g * out
-        return (gy - out * xp.sum(gy, axis=self.attrs["axis"], keepdims=True),)
+        return (gy - out * gy.sum(axis=self.attrs["axis"], keepdims=True),)
 
 
 class LogSoftmax(Op):

@@ -128,5 +128,5 @@ class Repeat(Op):
         split = []
         for r, size in zip(repeats, shape):
             split += [r, size]
-        summed = xp.sum(g.reshape(tuple(split)), axis=tuple(range(0, 2 * len(shape), 2)))
+        summed = g.reshape(tuple(split)).sum(axis=tuple(range(0, 2 * len(shape), 2)))
         return (summed.reshape(x.shape),)
