@@ -218,3 +218,26 @@ def test_training_step_and_checkpoint_on_a_non_numpy_device(tmp_path):
 ])
 def test_layer_reprs_match_pytorch(build):
     assert repr(build(nn)) == repr(build(torch.nn))
+
+
+def test_layers_and_losses_stay_on_the_strict_device():
+    def strict(*shape):
+        return Tensor(np.random.default_rng(0).normal(size=shape).astype(np.float32), device="strict",
+                      requires_grad=True)
+
+    q = strict(3, 1, 4)
+    outputs = [
+        nn.Embedding(5, 3).to("strict")(np.array([1, 2])),
+        nn.LSTM(4, 3, bidirectional=True).to("strict")(q)[0],
+        nn.GRU(4, 3).to("strict")(q)[1],
+        nn.MultiheadAttention(4, 2).to("strict")(q, q, q, is_causal=True)[0],
+        nn.AdaptiveAvgPool2d((2, 3)).to("strict")(strict(1, 1, 5, 7)),
+        nn.Conv1d(1, 2, 3).to("strict")(strict(1, 1, 6)),
+        nn.LayerNorm(4).to("strict")(q),
+        nn.functional.cross_entropy(strict(3, 4), np.array([0, 1, 2]), label_smoothing=0.1),
+        nn.functional.binary_cross_entropy_with_logits(strict(3, 4), np.ones((3, 4), dtype=np.float32)),
+        nn.functional.multi_margin_loss(strict(3, 4), np.array([0, 1, 2])),
+    ]
+    for out in outputs:
+        assert out.device == "strict"
+        out.sum().backward()
