@@ -1,11 +1,13 @@
 """LeNet-style CNN training step on 28x28 images, batch 64 (conv 5x5 -> relu -> max-pool 2 twice, then
 120-84-10 MLP, cross-entropy, backward, SGD update): what the im2col convolution and window pooling
-cost inside the engine, against PyTorch CPU (oneDNN) and a careful hand-written NumPy im2col step."""
+cost inside the engine, against PyTorch CPU (oneDNN) and a careful hand-written NumPy im2col step.
+The threads=1 case pins every library to one thread: on this shared 2-core machine a 2-thread BLAS or
+OpenMP pool stalls badly whenever another process holds a core, and one thread compares engines alone."""
 from bench import Skip
 
 BASELINE = "numpy"
 PEERS = ["tinygrad_edu", "torch", "numpy"]
-CASES = [{"batch": 64}]
+CASES = [{"batch": 64}, {"batch": 64, "threads": 1}]
 LR = 0.01
 
 
@@ -28,13 +30,32 @@ def _data_and_params(batch: int):
 def setup(peer: str, case: dict):
     """The step returns the updated parameters, so a test can check the three peers agree."""
     images, labels, params = _data_and_params(case["batch"])
+    threads = case.get("threads")
+    if peer == "torch":
+        step = _torch_step(images, labels, params)
+        return step if threads is None else _with_torch_threads(step, threads)
+    if threads is not None:
+        from threadpoolctl import threadpool_limits
+
+        global _LIMIT  # alive as long as the worker: OpenBLAS stays at `threads`
+        _LIMIT = threadpool_limits(threads)
     if peer == "tinygrad_edu":
         return _tinygrad_edu_step(images, labels, params)
-    if peer == "torch":
-        return _torch_step(images, labels, params)
     if peer == "numpy":
         return _numpy_step(images, labels, params)
     raise Skip(f"unknown peer {peer}")
+
+
+def _with_torch_threads(step, threads: int):
+    """The worker sets torch to 2 threads after setup(), so the limit is (re)applied inside the step;
+    set_num_threads costs about 0.1 µs when the count does not change."""
+    import torch
+
+    def limited():
+        torch.set_num_threads(threads)
+        return step()
+
+    return limited
 
 
 def _lenet_loss(F, x, y, p):
