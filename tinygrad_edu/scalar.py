@@ -31,6 +31,8 @@ class Value:
     (-4.0, -4.0, 3.0)
     """
 
+    # _mark, _uses and _upstream are backward()'s scratch space. _mark stays None until a backward
+    # pass first reaches the node, which lets drawings say "not computed yet" rather than show 0.
     __slots__ = ("data", "grad", "_prev", "_op", "_local", "label", "_mark", "_uses", "_upstream",
                  "__weakref__")
 
