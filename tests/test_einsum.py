@@ -43,6 +43,26 @@ def test_einsum_batched_matmul_with_broadcasting(batch, m, k, n, squeeze, seed):
                         lambda a, b: torch.einsum("...mk,...kn->...mn", a, b), arrays, seed=seed)
 
 
+@st.composite
+def random_equations(draw):
+    """1-3 operands over letters a-d (repeats allowed: diagonals), any subset of letters kept, any order."""
+    sizes = {c: draw(st.integers(1, 3)) for c in "abcd"}
+    sides = draw(st.lists(st.text("abcd", max_size=3), min_size=1, max_size=3))
+    used = sorted(set("".join(sides)))
+    output = draw(st.permutations(used).flatmap(lambda p: st.integers(0, len(p)).map(lambda n: p[:n])))
+    return ",".join(sides) + "->" + "".join(output), [tuple(sizes[c] for c in side) for side in sides]
+
+
+@settings(max_examples=40, deadline=None)
+@given(case=random_equations(), seed=st.integers(0, 2**16))
+def test_einsum_random_equations_match_torch(case, seed):
+    equation, shapes = case
+    rng = np.random.default_rng(seed)
+    arrays = [rng.standard_normal(s) for s in shapes]
+    check_against_torch(lambda *t: tg.einsum(equation, *t), lambda *t: torch.einsum(equation, *t),
+                        arrays, seed=seed)
+
+
 def test_einsum_gradients_match_central_differences():
     rng = np.random.default_rng(5)
     arrays = [rng.standard_normal((3, 3, 2)), rng.standard_normal((2, 4)), rng.standard_normal(4)]
