@@ -1,12 +1,18 @@
 """One training step of a 784-256-128-10 ReLU MLP (forward, softmax cross-entropy, backward, SGD update)
-at batch 32 and 256: tinygrad_edu's Tensor engine vs PyTorch CPU vs a hand-written NumPy step."""
+at batch 32 and 256: tinygrad_edu's Tensor engine vs PyTorch CPU vs a hand-written NumPy step.
+Cases with threads=1 pin every library to one thread: on the shared 2-core machine, 2-thread BLAS
+pools of the peers' processes stall each other (a pool spins after its sample ends, while the next peer
+runs), and one thread shows the engines alone. PyTorch's OpenMP pool is told not to spin
+(KMP_BLOCKTIME=0, OMP_WAIT_POLICY=PASSIVE); OpenBLAS (NumPy, tinygrad_edu) has no such switch here."""
+import os
+
 import numpy as np
 
 from bench import Skip
 
 BASELINE = "numpy"
 PEERS = ["tinygrad_edu", "torch", "numpy"]
-CASES = [{"batch": 32}, {"batch": 256}]
+CASES = [{"batch": 32}, {"batch": 256}, {"batch": 32, "threads": 1}, {"batch": 256, "threads": 1}]
 SIZES = (784, 256, 128, 10)
 LR = 0.01
 
@@ -50,8 +56,19 @@ def _numpy_step(params, x, y):
     return step
 
 
+def _one_thread_blas():
+    """NumPy's BLAS pool down to one thread for the life of the worker process."""
+    from threadpoolctl import threadpool_limits
+
+    global _LIMIT
+    _LIMIT = threadpool_limits(1)
+
+
 def setup(peer: str, case: dict):
     params, x, y = _data(case["batch"])
+    one_thread = case.get("threads") == 1
+    if one_thread and peer != "torch":
+        _one_thread_blas()
     if peer == "numpy":
         return _numpy_step(params, x, y)
     if peer == "tinygrad_edu":
@@ -60,6 +77,8 @@ def setup(peer: str, case: dict):
         def loss_fn(logits, target, rows):
             return -logits.log_softmax(dim=1)[rows, target].mean()
     elif peer == "torch":
+        os.environ.setdefault("KMP_BLOCKTIME", "0")  # read when torch's OpenMP pool starts
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import torch as lib
 
         def loss_fn(logits, target, rows):
@@ -70,6 +89,8 @@ def setup(peer: str, case: dict):
     xt, yt, rows = lib.tensor(x), lib.tensor(y), lib.arange(len(y))
 
     def step():
+        if one_thread and peer == "torch":  # the worker resets torch to 2 threads after setup
+            lib.set_num_threads(1)
         w1, b1, w2, b2, w3, b3 = ps
         logits = ((xt @ w1 + b1).relu() @ w2 + b2).relu() @ w3 + b3
         loss = loss_fn(logits, yt, rows)
