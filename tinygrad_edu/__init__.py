@@ -40,6 +40,7 @@ from .tensor import (
     stack,
     where,
 )
+from . import function_forms as _function_forms
 from .functional_conv import avg_pool2d, conv2d, dropout, einsum, max_pool2d
 from .viz import draw, snapshot
 from . import data, nn, optim
@@ -57,3 +58,5 @@ __all__ += [
 __all__ += ["nn", "optim", "data", "save", "load"]
 __all__ += ["fit"]
 __all__ += ["conv2d", "max_pool2d", "avg_pool2d", "dropout", "einsum"]
+globals().update({name: getattr(_function_forms, name) for name in _function_forms.NAMES})
+__all__ += list(_function_forms.NAMES)
