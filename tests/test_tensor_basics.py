@@ -192,7 +192,9 @@ def test_function_forms_match_methods_like_torch():
     x = tg.tensor([[1.0, -2.0], [3.0, 4.0]], requires_grad=True)
     np.testing.assert_array_equal(tg.sum(x, dim=1).numpy(), x.sum(1).numpy())
     np.testing.assert_array_equal(tg.max(x, 1).indices.numpy(), [0, 1])
-    np.testing.assert_allclose(tg.softmax(x, dim=-1).numpy(), torch.softmax(torch.tensor(x.numpy()), -1).numpy())
+    np.testing.assert_allclose(
+        tg.softmax(x, dim=-1).numpy(), torch.softmax(torch.tensor(x.numpy()), -1).numpy()
+    )
     assert tg.relu(x)._op.name == "relu" and tg.abs([-1.0, 2.0]).tolist() == [1.0, 2.0]
     tg.exp(x).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), np.exp(x.numpy()), rtol=1e-6)
