@@ -3,6 +3,8 @@
 cost inside the engine, against PyTorch CPU (oneDNN) and a careful hand-written NumPy im2col step.
 The threads=1 case pins every library to one thread: on this shared 2-core machine a 2-thread BLAS or
 OpenMP pool stalls badly whenever another process holds a core, and one thread compares engines alone."""
+import os
+
 from bench import Skip
 
 BASELINE = "numpy"
@@ -85,6 +87,10 @@ def _tinygrad_edu_step(images, labels, params):
 
 
 def _torch_step(images, labels, params):
+    # Don't let torch's OpenMP pool spin after a sample while the next peer's process runs (read when the
+    # pool starts, so before the import; as in mlp_step). OpenBLAS has no such switch here.
+    os.environ.setdefault("KMP_BLOCKTIME", "0")
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import torch
     import torch.nn.functional as F
 
