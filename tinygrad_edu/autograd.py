@@ -108,7 +108,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool, capt
         else:
             grads[key] = g
             heappush(heap, (-root._seq, root))
-    record = grad_mode.enabled
+    record, anomaly, xp_by_type = grad_mode.enabled, grad_mode.anomaly, backend.XP_BY_TYPE
     grad_mode.enabled = create_graph
     try:
         while heap:
@@ -130,13 +130,13 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool, capt
             if create_graph:
                 inputs, out, xp = parents, node, tensor_xp
             else:
-                inputs, out, xp = [p.data for p in parents], node.data, backend.XP_BY_TYPE[type(node.data)]
+                inputs, out, xp = [p.data for p in parents], node.data, xp_by_type[type(node.data)]
             if op.uses_needs:
-                in_grads = op.backward(xp, g, *inputs, out=out, needs=tuple(p.requires_grad for p in parents))
+                in_grads = op.backward(xp, g, *inputs, out=out, needs=[p.requires_grad for p in parents])
             else:
                 in_grads = op.backward(xp, g, *inputs, out=out)
-            if grad_mode.anomaly:
-                _check_grads(op, in_grads, backend.XP_BY_TYPE[type(node.data)])
+            if anomaly:
+                _check_grads(op, in_grads, xp_by_type[type(node.data)])
             for parent, pg in zip(parents, in_grads):
                 if pg is None or not parent.requires_grad:
                     continue

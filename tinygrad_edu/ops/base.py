@@ -16,8 +16,8 @@ formula works on arrays (fast plain backward) and on Tensors (differentiable bac
 backward needs another op (e.g. the scatter-add behind indexing), it goes through `call(xp, op, ...)`.
 
 Ops whose input gradients are expensive (matmul, convolution) may set `uses_needs = True`: their
-backward is then also given `needs=(bool per input)`, and may return None where False, e.g. to skip
-the gradient of a data batch, which costs a whole matrix multiply and is never used.
+backward is then also given `needs` (one bool per input), and may return None where False, e.g.
+to skip the gradient of a data batch, which costs a whole matrix multiply and is never used.
 """
 
 
