@@ -35,20 +35,20 @@ def check_against_torch(ours, theirs, arrays, device="cpu", seed=0):
         np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), **TOL, err_msg=f"gradient of input {k}")
 
 
-def check_second_order(ours, theirs, arrays, seed=0):
+def check_second_order(ours, theirs, arrays, device="cpu", seed=0):
     """d/d(inputs) of <grad(<out, g>), v>, with g also differentiated, matches PyTorch's double backward."""
     rng = np.random.default_rng(seed)
-    mine, ref = _ours(arrays, "cpu"), _theirs(arrays)
+    mine, ref = _ours(arrays, device), _theirs(arrays)
     out, expected = ours(*mine), theirs(*ref)
     g = rng.standard_normal(out.shape)
     vs = [rng.standard_normal(a.shape) for a in arrays]
-    g_ours = tg.Tensor(g, dtype="float64", requires_grad=True)
+    g_ours = tg.Tensor(g, dtype="float64", device=device, requires_grad=True)
     g_ref = torch.tensor(g, requires_grad=True)
     first = tg.grad(out, mine, g_ours, create_graph=True)
     first_ref = torch.autograd.grad(expected, ref, g_ref, create_graph=True)
     for a, b in zip(first, first_ref):
         np.testing.assert_allclose(a.numpy(), b.detach().numpy(), **TOL)
-    total = sum((a * tg.Tensor(v, dtype="float64")).sum() for a, v in zip(first, vs))
+    total = sum((a * tg.Tensor(v, dtype="float64", device=device)).sum() for a, v in zip(first, vs))
     total_ref = sum((b * torch.tensor(v)).sum() for b, v in zip(first_ref, vs))
     second = tg.grad(total, mine + [g_ours], allow_unused=True)
     second_ref = torch.autograd.grad(total_ref, ref + [g_ref], allow_unused=True)
@@ -91,8 +91,8 @@ SECOND_ORDER_CASES = [
 @pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel")  # PyTorch's own performance note
 @pytest.mark.parametrize("name, ours, theirs, arrays", SECOND_ORDER_CASES,
                          ids=[case[0] for case in SECOND_ORDER_CASES])
-def test_second_derivatives_match_torch(name, ours, theirs, arrays):
-    check_second_order(ours, theirs, arrays)
+def test_second_derivatives_match_torch(name, ours, theirs, arrays, device):
+    check_second_order(ours, theirs, arrays, device)
 
 
 def test_every_node_reruns_from_its_json_attributes():
