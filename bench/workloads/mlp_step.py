@@ -1,12 +1,14 @@
 """One training step of a 784-256-128-10 ReLU MLP (forward, softmax cross-entropy, backward, SGD update)
 at batch 32 and 256: tinygrad_edu's Tensor engine vs PyTorch CPU vs a hand-written NumPy step.
-Cases with threads=1 pin every library to one thread: on the shared 2-core machine, 2-thread BLAS
-pools of the peers' processes stall each other (a pool spins after its sample ends, while the next peer
-runs), and one thread shows the engines alone. PyTorch's OpenMP pool is told not to spin
-(KMP_BLOCKTIME=0, OMP_WAIT_POLICY=PASSIVE); OpenBLAS (NumPy, tinygrad_edu) has no such switch here."""
+OpenBLAS (under NumPy and tinygrad_edu) is set to put its idle threads to sleep after ~1M cycles
+(OPENBLAS_THREAD_TIMEOUT=20) instead of spinning ~0.1 s into the next peer's sample, which on the
+2-core machine made the 2-thread figures swing 10-100x. Cases with threads=1 pin every library to one
+thread: they show the engines alone."""
 import os
 
-import numpy as np
+os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "20")  # read when NumPy loads OpenBLAS, just below
+
+import numpy as np  # noqa: E402
 
 from bench import Skip
 
@@ -77,8 +79,6 @@ def setup(peer: str, case: dict):
         def loss_fn(logits, target, rows):
             return -logits.log_softmax(dim=1)[rows, target].mean()
     elif peer == "torch":
-        os.environ.setdefault("KMP_BLOCKTIME", "0")  # read when torch's OpenMP pool starts
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import torch as lib
 
         def loss_fn(logits, target, rows):
