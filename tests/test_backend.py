@@ -73,3 +73,17 @@ def test_no_op_silently_converts_on_the_strict_device():
     loss.backward()
     assert x.grad.device == "strict" and w.grad.device == "strict"
     assert "device='strict'" in repr(loss)
+
+
+def test_gradients_flow_back_across_a_device_move():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    h = (x * 3).to("strict")
+    assert h.device == "strict" and h._op.name == "to_device"
+    (h * h).sum().backward()
+    assert x.grad.device == "cpu"
+    np.testing.assert_allclose(x.grad.numpy(), 18 * x.numpy())
+    x2 = tg.tensor([1.0, 2.0], dtype=tg.float64, requires_grad=True)
+    (g,) = tg.grad(((x2 * 1).to("strict") ** 3).sum(), x2, create_graph=True)
+    assert g.device == "cpu"
+    g.sum().backward()
+    np.testing.assert_allclose(x2.grad.numpy(), 6 * x2.numpy())

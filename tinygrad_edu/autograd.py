@@ -14,7 +14,7 @@ their inputs, so a graph has no reference cycles and is released the moment its 
 from heapq import heappop, heappush
 
 from . import backend, grad_mode, tensor_xp
-from .tensor import Tensor, _wrap
+from .tensor import Tensor, _wrap, all_finite
 
 
 def _root_gradient(root: Tensor, gradient, create_graph: bool, where: str):
@@ -46,13 +46,12 @@ def _freed_error(node: Tensor) -> RuntimeError:
     )
 
 
-def _check_grads(op, grads, xp) -> None:
+def _check_grads(op, grads) -> None:
     """Anomaly mode: name the op whose backward produced NaN/Inf."""
     for i, g in enumerate(grads):
         if g is None:
             continue
-        array = g.data if isinstance(g, Tensor) else g
-        if array.dtype.kind == "f" and not bool(xp.all(xp.isfinite(array))):
+        if not all_finite(backend.to_host(g.data) if isinstance(g, Tensor) else backend.to_host(g)):
             raise RuntimeError(
                 f"anomaly: backward of op '{op.name}' produced NaN/Inf in the gradient of input {i}"
             )
@@ -136,7 +135,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool, capt
             else:
                 in_grads = op.backward(xp, g, *inputs, out=out)
             if anomaly:
-                _check_grads(op, in_grads, xp_by_type[type(node.data)])
+                _check_grads(op, in_grads)
             for parent, pg in zip(parents, in_grads):
                 if pg is None or not parent.requires_grad:
                     continue

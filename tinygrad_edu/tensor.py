@@ -14,6 +14,7 @@ import numpy as np
 
 from . import backend, dtypes, grad_mode
 from . import scope as _scope_state
+from .ops import device as D
 from .ops import elementwise as E
 from .ops import index as I
 from .ops import linalg as L
@@ -61,10 +62,10 @@ def apply(op, *tensors: "Tensor") -> "Tensor":
 
 def _record(op, xp, kind, out, tensors: tuple, requires: bool) -> "Tensor":
     """Wrap an op's output, as a graph node when a gradient can flow through it."""
-    if type(out) is not kind:
-        out = xp.asarray(out)
+    if type(out) is not kind and isinstance(out, np.generic):  # NumPy returns 0-d results as scalars
+        out = np.asarray(out)
     if grad_mode.anomaly:
-        _check_finite(op, xp, out, [t.data for t in tensors])
+        _check_finite(op, out, [t.data for t in tensors])
     if requires and grad_mode.enabled and op.differentiable:
         return _wrap(out, op, tensors, True)
     return _wrap(out, None, (), False)
@@ -95,11 +96,17 @@ def _device_mismatch(name: str, tensors) -> RuntimeError:
     )
 
 
-def _check_finite(op, xp, out, arrays) -> None:
+def all_finite(array) -> bool:
+    """True unless a floating point array holds NaN or Inf (checked with the array's own xp)."""
+    xp = backend.XP_BY_TYPE[type(array)]
+    return array.dtype.kind != "f" or bool(xp.all(xp.isfinite(array)))
+
+
+def _check_finite(op, out, arrays) -> None:
     """Anomaly mode: stop at the first op whose result holds NaN or Inf."""
-    if out.dtype.kind != "f" or bool(xp.all(xp.isfinite(out))):
+    if all_finite(out):
         return
-    inputs_finite = all(a.dtype.kind != "f" or bool(xp.all(xp.isfinite(a))) for a in arrays)
+    inputs_finite = all(all_finite(a) for a in arrays)
     shapes = ", ".join(str(tuple(a.shape)) for a in arrays)
     origin = (
         "from finite inputs" if inputs_finite else "(its inputs already held NaN/Inf: look at the leaves)"
@@ -332,9 +339,11 @@ class Tensor:
         if dtype is not None:
             out = out._cast(dtypes.to_dtype(dtype, "to"))
         if device is not None and backend.normalize_device(device) != out.device:
-            moved = _wrap(backend.to_device(out.data, device), None, (), False)
-            moved.requires_grad = out.requires_grad and out.is_leaf
-            out = moved
+            if out.is_leaf:  # a moved leaf is a new leaf (model.to(device) keeps training its parameters)
+                moved = _wrap(backend.to_device(out.data, device), None, (), False)
+                moved.requires_grad = out.requires_grad
+                return moved
+            return _apply1(D.ToDevice(device=backend.normalize_device(device), source=out.device), out)
         return out
 
     def _cast(self, dtype: np.dtype) -> "Tensor":
