@@ -1,6 +1,7 @@
 """Primitive ops (one class each, forward and backward side by side); see `base.Op` for the contract."""
 
 from .base import Op, call, unbroadcast
+from .device import ToDevice
 from .elementwise import (
     Abs,
     Add,
@@ -87,4 +88,5 @@ __all__ = [
     "Repeat",
     "Reshape",
     "Stack",
+    "ToDevice",
 ]
