@@ -12,7 +12,7 @@ _DEFAULT_DTYPES = (dtypes.float32, dtypes.int64, dtypes.bool_)
 
 def _float_format(values: np.ndarray):
     """One format for the whole tensor, chosen the way PyTorch chooses it."""
-    finite = values[np.isfinite(values)]
+    finite = values[np.isfinite(values)].astype(np.float64)  # float16 would overflow at 1e8
     if finite.size == 0 or np.all(finite == np.round(finite)) and np.abs(finite).max() < 1e8:
         return lambda v: f"{v:.0f}." if np.isfinite(v) else str(v)
     big, small = np.abs(finite).max(), np.abs(finite[finite != 0]).min() if np.any(finite) else 1.0
