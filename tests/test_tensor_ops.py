@@ -4,12 +4,13 @@ Runs on the cpu and strict devices (the strict one catches any op that slips int
 
 import numpy as np
 import pytest
-import torch
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, mutually_broadcastable_shapes
 
 import tinygrad_edu as tg
+
+torch = pytest.importorskip("torch")  # the oracle; installed by the dev extra (make test)
 
 SMALL = dict(min_dims=0, max_dims=3, min_side=1, max_side=4)
 NONEMPTY = array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4)
