@@ -6,10 +6,6 @@ OpenBLAS (under NumPy and tinygrad_edu) is set to put its idle threads to sleep 
 thread: they show the engines alone."""
 import os
 
-os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "20")  # read when NumPy loads OpenBLAS, just below
-
-import numpy as np  # noqa: E402
-
 from bench import Skip
 
 BASELINE = "numpy"
@@ -21,6 +17,8 @@ LR = 0.01
 
 def _data(batch: int):
     """Same weights and batch for every peer: float32, He-style initialisation."""
+    import numpy as np
+
     rng = np.random.default_rng(0)
     params = []
     for fan_in, fan_out in zip(SIZES[:-1], SIZES[1:]):
@@ -33,6 +31,8 @@ def _data(batch: int):
 
 def _numpy_step(params, x, y):
     """The hand-written reference: forward and backward written out, updates in place."""
+    import numpy as np
+
     w1, b1, w2, b2, w3, b3 = params
     rows = np.arange(len(y))
 
@@ -67,6 +67,8 @@ def _one_thread_blas():
 
 
 def setup(peer: str, case: dict):
+    # Only in this worker process, before NumPy (and its OpenBLAS) is first imported:
+    os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "20")
     params, x, y = _data(case["batch"])
     one_thread = case.get("threads") == 1
     if one_thread and peer != "torch":
