@@ -5,7 +5,6 @@ this namespace the same formula builds graph nodes, so gradients can be differen
 Piecewise-constant functions (sign, comparisons) return constants: their derivative is zero.
 """
 
-from .ops import elementwise as E
 from .ops import linalg as L
 from .ops import reduce as R
 from .ops import shape as S
@@ -22,9 +21,6 @@ def exp(x):
 def log(x):
     return x.log()
 
-
-def sqrt(x):
-    return x.sqrt()
 
 
 def sin(x):
@@ -53,9 +49,6 @@ def sum(x, axis=None, keepdims=False, dtype=None):
     return apply(R.Sum(axis=_axes(axis, x.ndim, "sum"), keepdims=keepdims), x)
 
 
-def mean(x, axis=None, keepdims=False):
-    return apply(R.Mean(axis=_axes(axis, x.ndim, "mean"), keepdims=keepdims), x)
-
 
 def matmul(a, b):
     return apply(L.MatMul(), a, b)
@@ -74,37 +67,7 @@ def flip(x, axis=None):
     return apply(S.Flip(axes=_axes(axis, x.ndim, "flip")), x)
 
 
-def reshape(x, shape):
-    return x.reshape(shape)
-
-
-def expand_dims(x, axis):
-    return x.unsqueeze(axis)
 
 
 def zeros_like(x, dtype=None):
     return x._untracked("zeros_like", dtype=dtype)
-
-
-def ones_like(x, dtype=None):
-    return x._untracked("ones_like", dtype=dtype)
-
-
-def concatenate(xs, axis=0):
-    return apply(S.Cat(axis=axis % xs[0].ndim), *xs)
-
-
-def stack(xs, axis=0):
-    return apply(S.Stack(axis=axis % (xs[0].ndim + 1)), *xs)
-
-
-def tile(x, reps):
-    return apply(S.Repeat(repeats=tuple(reps)), x)
-
-
-def logical_not(x):
-    return apply(E.LogicalNot(), x)
-
-
-def isfinite(x):
-    return x._untracked("isfinite")
