@@ -3,6 +3,8 @@
 Why: each op's backward is written once with `xp.<function>`. With arrays it computes gradients; with
 this namespace the same formula builds graph nodes, so gradients can be differentiated again.
 Piecewise-constant functions (sign, comparisons) return constants: their derivative is zero.
+It holds what the ops' backward formulas use; a new formula needing another function adds it here
+(a line that calls the Tensor method or op), or records an op directly through `ops.base.call`.
 """
 
 from .ops import linalg as L
