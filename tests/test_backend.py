@@ -87,3 +87,24 @@ def test_gradients_flow_back_across_a_device_move():
     assert g.device == "cpu"
     g.sum().backward()
     np.testing.assert_allclose(x2.grad.numpy(), 6 * x2.numpy())
+
+
+def test_strict_device_catches_an_op_that_calls_numpy_directly():
+    from tinygrad_edu.ops.base import Op
+    from tinygrad_edu.tensor import apply
+
+    class NumpyExp(Op):
+        """A buggy op: it ignores `xp` and calls NumPy, which would break on CuPy arrays."""
+
+        __slots__ = ()
+        name = "numpy_exp"
+
+        def forward(self, xp, x):
+            return np.exp(x)
+
+        def backward(self, xp, g, x, *, out):
+            return (g * out,)
+
+    np.testing.assert_allclose(apply(NumpyExp(), tg.zeros(2)).numpy(), [1.0, 1.0])
+    with pytest.raises(TypeError):
+        apply(NumpyExp(), tg.zeros(2, device="strict"))
