@@ -901,10 +901,12 @@ class _HookHandle:
 # ----- helpers that build graph nodes -----
 def _constant(value, like: Tensor) -> Tensor:
     """A Python number or array used next to tensor `like`, on its device, with PyTorch's dtype rules."""
+    data = like.data
+    if type(value) is float and data.dtype.kind == "f":  # the common case (x * 0.5), kept cheap
+        return _wrap(backend.XP_BY_TYPE[type(data)].asarray(value, dtype=data.dtype), None, (), False)
     if isinstance(value, numbers.Number) and not isinstance(value, complex):
-        dtype = dtypes.scalar_dtype(like.data.dtype, value)
-        xp = backend.XP_BY_TYPE[type(like.data)]
-        return _wrap(xp.asarray(value, dtype=dtype), None, (), False)
+        dtype = dtypes.scalar_dtype(data.dtype, value)
+        return _wrap(backend.XP_BY_TYPE[type(data)].asarray(value, dtype=dtype), None, (), False)
     if isinstance(value, (list, tuple, np.ndarray, np.generic)):
         return Tensor(value, device=like.device)
     raise TypeError(f"expected a Tensor, a Python number or an array, got {type(value).__name__}")
