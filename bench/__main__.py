@@ -13,7 +13,7 @@ def available() -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("workloads", nargs="*", help=f"names, from: {', '.join(available())}")
-    parser.add_argument("--repeats", type=int, default=None, help="samples per peer (default: the workload's)")
+    parser.add_argument("--repeats", type=int, default=None, help="samples per peer (default: workload's)")
     parser.add_argument("--sample-seconds", type=float, default=0.2, help="length of one timed sample")
     args = parser.parse_args()
     unknown = sorted(set(args.workloads) - set(available()))

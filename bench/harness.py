@@ -14,12 +14,19 @@ import sys
 from pathlib import Path
 
 RESULTS = Path(__file__).parent / "results"
+# A case's "threads" key (default 2) sizes every library's thread pool in that case's workers.
 THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+NO_SPIN = {"OPENBLAS_THREAD_TIMEOUT": "20", "KMP_BLOCKTIME": "0", "OMP_WAIT_POLICY": "PASSIVE"}
 
 
-def _env() -> dict:
+def _env(threads: int) -> dict:
+    """Each worker starts with its thread pools sized before any library loads. Idle pool threads
+    (OpenBLAS's, and OpenMP's under PyTorch) otherwise spin for a while after each sample and
+    steal the cores from the next peer's process."""
     env = dict(os.environ)
-    env.update({var: "2" for var in THREAD_VARS})
+    env.update({var: str(threads) for var in THREAD_VARS})
+    for var, value in NO_SPIN.items():
+        env.setdefault(var, value)
     env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parent.parent), env.get("PYTHONPATH", "")])
     return env
 
@@ -31,7 +38,7 @@ class _Peer:
         self.name = peer
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bench.worker", workload, peer, json.dumps(case), str(target_s)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=_env())
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=_env(case.get("threads", 2)))
         self.samples: list[float] = []
         self.skip = None
         self.number = 0
@@ -101,7 +108,7 @@ def machine() -> dict:
     info = {"python": platform.python_version(), "numpy": numpy.__version__,
             "machine": platform.machine(), "cpus": os.cpu_count(),
             "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "threads": 2, "malloc": {k: os.environ[k] for k in os.environ if k.startswith("MALLOC_")}}
+            "malloc": {k: os.environ[k] for k in os.environ if k.startswith("MALLOC_")}}
     try:
         with open("/proc/cpuinfo") as f:
             info["cpu"] = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
@@ -135,7 +142,8 @@ def to_markdown(result: dict) -> str:
     m = result["machine"]
     lines = [f"# {result['workload']}", "", result["about"], "",
              f"Measured {m['date']} on {m.get('cpu', '?')} ({m['cpus']} cpus), Python {m['python']}, "
-             f"NumPy {m['numpy']}, {m['threads']} threads, allocator settings {m['malloc'] or 'default'}. "
+             f"NumPy {m['numpy']}, 2 threads unless the case says `threads`, "
+             f"allocator settings {m['malloc'] or 'default'}. "
              f"Ratio = time / time of `{result['baseline']}`, median of per-sample ratios "
              "(lower is faster).", "",
              "| case | peer | median | min | max | ratio vs baseline |", "|---|---|---|---|---|---|"]
@@ -145,6 +153,6 @@ def to_markdown(result: dict) -> str:
             lines.append(f"| {case} | {row['peer']} | - | - | - | skipped: {row['skipped']} |")
         else:
             ratio = f"{row['ratio']:.2f}" if "ratio" in row else "-"
-            lines.append(f"| {case} | {row['peer']} | {_fmt_time(row['median_s'])} | {_fmt_time(row['min_s'])} "
-                         f"| {_fmt_time(row['max_s'])} | {ratio} |")
+            times = " | ".join(_fmt_time(row[k]) for k in ("median_s", "min_s", "max_s"))
+            lines.append(f"| {case} | {row['peer']} | {times} | {ratio} |")
     return "\n".join(lines) + "\n"

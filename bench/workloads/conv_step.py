@@ -3,7 +3,6 @@
 cost inside the engine, against PyTorch CPU (oneDNN) and a careful hand-written NumPy im2col step.
 The threads=1 case pins every library to one thread: on this shared 2-core machine a 2-thread BLAS or
 OpenMP pool stalls badly whenever another process holds a core, and one thread compares engines alone."""
-import os
 
 from bench import Skip
 
@@ -32,32 +31,13 @@ def _data_and_params(batch: int):
 def setup(peer: str, case: dict):
     """The step returns the updated parameters, so a test can check the three peers agree."""
     images, labels, params = _data_and_params(case["batch"])
-    threads = case.get("threads")
     if peer == "torch":
-        step = _torch_step(images, labels, params)
-        return step if threads is None else _with_torch_threads(step, threads)
-    if threads is not None:
-        from threadpoolctl import threadpool_limits
-
-        global _LIMIT  # alive as long as the worker: OpenBLAS stays at `threads`
-        _LIMIT = threadpool_limits(threads)
+        return _torch_step(images, labels, params)
     if peer == "tinygrad_edu":
         return _tinygrad_edu_step(images, labels, params)
     if peer == "numpy":
         return _numpy_step(images, labels, params)
     raise Skip(f"unknown peer {peer}")
-
-
-def _with_torch_threads(step, threads: int):
-    """The worker sets torch to 2 threads after setup(), so the limit is (re)applied inside the step;
-    set_num_threads costs about 0.1 µs when the count does not change."""
-    import torch
-
-    def limited():
-        torch.set_num_threads(threads)
-        return step()
-
-    return limited
 
 
 def _lenet_loss(F, x, y, p):
@@ -87,10 +67,6 @@ def _tinygrad_edu_step(images, labels, params):
 
 
 def _torch_step(images, labels, params):
-    # Don't let torch's OpenMP pool spin after a sample while the next peer's process runs (read when the
-    # pool starts, so before the import; as in mlp_step). OpenBLAS has no such switch here.
-    os.environ.setdefault("KMP_BLOCKTIME", "0")
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import torch
     import torch.nn.functional as F
 

@@ -31,22 +31,7 @@ def _layers(nn, model: str):
                          nn.Flatten(), nn.Linear(128, 10))
 
 
-def _limit_threads(peer: str, threads: int):
-    """Both libraries' thread pools down to `threads` (the harness sets 2 through the environment)."""
-    if peer == "torch":
-        import torch
-
-        torch.set_num_threads(threads)
-    else:
-        from threadpoolctl import threadpool_limits
-
-        global _LIMIT  # keep the limit alive for the worker's lifetime
-        _LIMIT = threadpool_limits(threads)
-
-
 def setup(peer: str, case: dict):
-    if "threads" in case:
-        _limit_threads(peer, case["threads"])
     X, y = _data(case["model"])
     if peer == "tinygrad_edu":
         return _tinygrad_edu_epoch(X, y, case["model"])

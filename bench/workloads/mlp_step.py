@@ -4,8 +4,6 @@ OpenBLAS (under NumPy and tinygrad_edu) is set to put its idle threads to sleep 
 (OPENBLAS_THREAD_TIMEOUT=20) instead of spinning ~0.1 s into the next peer's sample, which on the
 2-core machine made the 2-thread figures swing 10-100x. Cases with threads=1 pin every library to one
 thread: they show the engines alone."""
-import os
-
 from bench import Skip
 
 BASELINE = "numpy"
@@ -58,21 +56,8 @@ def _numpy_step(params, x, y):
     return step
 
 
-def _one_thread_blas():
-    """NumPy's BLAS pool down to one thread for the life of the worker process."""
-    from threadpoolctl import threadpool_limits
-
-    global _LIMIT
-    _LIMIT = threadpool_limits(1)
-
-
 def setup(peer: str, case: dict):
-    # Only in this worker process, before NumPy (and its OpenBLAS) is first imported:
-    os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "20")
     params, x, y = _data(case["batch"])
-    one_thread = case.get("threads") == 1
-    if one_thread and peer != "torch":
-        _one_thread_blas()
     if peer == "numpy":
         return _numpy_step(params, x, y)
     if peer == "tinygrad_edu":
@@ -91,8 +76,6 @@ def setup(peer: str, case: dict):
     xt, yt, rows = lib.tensor(x), lib.tensor(y), lib.arange(len(y))
 
     def step():
-        if one_thread and peer == "torch":  # the worker resets torch to 2 threads after setup
-            lib.set_num_threads(1)
         w1, b1, w2, b2, w3, b3 = ps
         logits = ((xt @ w1 + b1).relu() @ w2 + b2).relu() @ w3 + b3
         loss = loss_fn(logits, yt, rows)
