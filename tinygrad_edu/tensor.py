@@ -140,10 +140,11 @@ def _one_axis(dim, ndim: int, where: str) -> int:
     return axes[0]
 
 
-def _dim(dim, axis, where: str):
-    """Accept PyTorch's `dim=` or NumPy's `axis=` (not both)."""
+def dim_or_axis(dim, axis, where: str, default=None):
+    """Accept PyTorch's `dim=` or NumPy's `axis=` (not both); `default` when neither is given.
+    (Signatures say `dim=None` so that a default dim is never mistaken for one the caller passed.)"""
     if axis is None:
-        return dim
+        return default if dim is None else dim
     if dim is not None and dim != axis:
         raise TypeError(f"{where}: got both dim={dim} and axis={axis}; pass one")
     return axis
@@ -658,7 +659,7 @@ class Tensor:
 
     # ----- reductions -----
     def _reduce(self, op_cls, where, dim, axis, keepdim, keepdims, **attrs):
-        axes = _axes(_dim(dim, axis, where), self.ndim, where)
+        axes = _axes(dim_or_axis(dim, axis, where), self.ndim, where)
         return _apply1(op_cls(axis=axes, keepdims=_keep(keepdim, keepdims), **attrs), self)
 
     def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):
@@ -703,7 +704,7 @@ class Tensor:
         return self._extreme(self.amin, self.argmin, dim, axis, keepdim, keepdims)
 
     def _extreme(self, values_fn, index_fn, dim, axis, keepdim, keepdims):
-        dim = _dim(dim, axis, "max")
+        dim = dim_or_axis(dim, axis, "max")
         if dim is None:
             return values_fn()
         keep = _keep(keepdim, keepdims)
@@ -717,7 +718,7 @@ class Tensor:
 
     def _arg(self, op_cls, where, dim, axis, keepdim, keepdims):
         self._need_nonempty(where)
-        dim = _dim(dim, axis, where)
+        dim = dim_or_axis(dim, axis, where)
         ax = None if dim is None else _one_axis(dim, self.ndim, where)
         ax = None if self.ndim == 0 else ax
         return _apply1(op_cls(axis=ax, keepdims=_keep(keepdim, keepdims) and ax is not None), self)
@@ -736,15 +737,15 @@ class Tensor:
         self._need_float("logsumexp")
         return self._reduce(R.LogSumExp, "logsumexp", dim, axis, keepdim, keepdims)
 
-    def softmax(self, dim=-1, *, axis=None):
+    def softmax(self, dim=None, *, axis=None):
         return self._along(R.Softmax, "softmax", dim, axis)
 
-    def log_softmax(self, dim=-1, *, axis=None):
+    def log_softmax(self, dim=None, *, axis=None):
         return self._along(R.LogSoftmax, "log_softmax", dim, axis)
 
     def _along(self, op_cls, where, dim, axis):
         self._need_float(where)
-        axes = _axes(_dim(dim, axis, where), self.ndim, where)
+        axes = _axes(dim_or_axis(dim, axis, where, default=-1), self.ndim, where)
         return _apply1(op_cls(axis=axes), self)
 
     def all(self):
@@ -831,11 +832,11 @@ class Tensor:
             )
         return _apply1(S.Repeat(repeats=repeats), self)
 
-    def split(self, split_size_or_sections, dim: int = 0):
-        return split(self, split_size_or_sections, dim)
+    def split(self, split_size_or_sections, dim=None, *, axis=None):
+        return split(self, split_size_or_sections, dim, axis=axis)
 
-    def chunk(self, chunks: int, dim: int = 0):
-        return chunk(self, chunks, dim)
+    def chunk(self, chunks: int, dim=None, *, axis=None):
+        return chunk(self, chunks, dim, axis=axis)
 
     # ----- indexing -----
     def __getitem__(self, key):

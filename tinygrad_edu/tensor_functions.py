@@ -7,7 +7,7 @@ import numbers
 
 from . import backend, dtypes
 from .ops import shape as S
-from .tensor import Tensor, _as_index, _dim, _one_axis, _wrap, apply
+from .tensor import Tensor, _as_index, _one_axis, _wrap, apply, dim_or_axis
 
 
 def _same_shapes_except(tensors, axis, where):
@@ -30,9 +30,9 @@ def _common(tensors, where):
     return [t._cast(common) for t in tensors]
 
 
-def cat(tensors, dim: int = 0, *, axis=None) -> Tensor:
+def cat(tensors, dim=None, *, axis=None) -> Tensor:
     tensors = _common(list(tensors), "cat")
-    d = _one_axis(_dim(dim, axis, "cat"), tensors[0].ndim, "cat")
+    d = _one_axis(dim_or_axis(dim, axis, "cat", default=0), tensors[0].ndim, "cat")
     _same_shapes_except(tensors, d, "cat")
     return apply(S.Cat(axis=d), *tensors)
 
@@ -40,15 +40,16 @@ def cat(tensors, dim: int = 0, *, axis=None) -> Tensor:
 concatenate = cat
 
 
-def stack(tensors, dim: int = 0, *, axis=None) -> Tensor:
+def stack(tensors, dim=None, *, axis=None) -> Tensor:
     tensors = _common(list(tensors), "stack")
-    d = _one_axis(_dim(dim, axis, "stack"), tensors[0].ndim + 1, "stack")
+    d = _one_axis(dim_or_axis(dim, axis, "stack", default=0), tensors[0].ndim + 1, "stack")
     _same_shapes_except(tensors, None, "stack")
     return apply(S.Stack(axis=d), *tensors)
 
 
-def split(x: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
+def split(x: Tensor, split_size_or_sections, dim=None, *, axis=None) -> tuple:
     """Pieces of `split_size` along dim (the last may be smaller), or of the given list of sizes."""
+    dim = dim_or_axis(dim, axis, "split", default=0)
     d = _one_axis(dim, x.ndim, "split")
     n = x.shape[d]
     if isinstance(split_size_or_sections, numbers.Integral):
@@ -69,7 +70,8 @@ def split(x: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
     return tuple(pieces)
 
 
-def chunk(x: Tensor, chunks: int, dim: int = 0) -> tuple:
+def chunk(x: Tensor, chunks: int, dim=None, *, axis=None) -> tuple:
+    dim = dim_or_axis(dim, axis, "chunk", default=0)
     if chunks <= 0:
         raise ValueError(f"chunk: chunks must be positive, got {chunks}")
     n = x.shape[_one_axis(dim, x.ndim, "chunk")]

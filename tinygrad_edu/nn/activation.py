@@ -1,4 +1,5 @@
 """Activations as modules, so they show up in `Sequential` and in the repr tree."""
+from ..tensor import dim_or_axis
 from . import functional as F
 from .module import Module
 
@@ -45,7 +46,7 @@ class Sigmoid(Module):
 class Softmax(Module):
     def __init__(self, dim=None, axis=None):
         super().__init__()
-        self.dim = F.dim_arg(dim, axis, -1)
+        self.dim = dim_or_axis(dim, axis, "Softmax", default=-1)
 
     def forward(self, x):
         return F.softmax(x, self.dim)

@@ -30,13 +30,6 @@ __all__ = [
 ]
 
 
-def dim_arg(dim, axis, default=None):
-    """PyTorch spells it `dim`, NumPy `axis`: accept either, not both."""
-    if dim is not None and axis is not None:
-        raise TypeError("give either dim= or axis=, not both")
-    return default if dim is None and axis is None else (axis if dim is None else dim)
-
-
 def linear(x, weight, bias=None):
     """x @ weight.T + bias, with weight of shape (out_features, in_features)."""
     if x.shape[-1] != weight.shape[1]:
@@ -79,11 +72,11 @@ def sigmoid(x):
 
 
 def softmax(x, dim=None, axis=None):
-    return x.softmax(dim_arg(dim, axis, -1))
+    return x.softmax(dim, axis=axis)
 
 
 def log_softmax(x, dim=None, axis=None):
-    return x.log_softmax(dim_arg(dim, axis, -1))
+    return x.log_softmax(dim, axis=axis)
 
 
 def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
