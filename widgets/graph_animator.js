@@ -327,27 +327,19 @@ function render({ model, el }) {
     ["change:step", paint], ["change:phase", paint], ["change:graph_json", paint],
     ["change:playing", () => { syncTimer(); paint(); }], ["change:speed", () => { syncTimer(); paint(); }],
   ];
+  const domListeners = [
+    [root, "click", onControl], [root, "keydown", onKey], [graph, "mouseover", onOver], [graph, "click", onClick],
+    [controls.scrub, "input", onScrub], [controls.phase, "change", onPhase], [controls.speed, "change", onSpeed],
+  ];
   for (const [name, fn] of modelListeners) model.on(name, fn);
-  root.addEventListener("click", onControl);
-  root.addEventListener("keydown", onKey);
-  graph.addEventListener("mouseover", onOver);
-  graph.addEventListener("click", onClick);
-  controls.scrub.addEventListener("input", onScrub);
-  controls.phase.addEventListener("change", onPhase);
-  controls.speed.addEventListener("change", onSpeed);
+  for (const [element, type, fn] of domListeners) element.addEventListener(type, fn);
   drawSvg();
   syncTimer();
 
   return () => {                  // the view was removed: leave nothing running or listening
     clearInterval(timer);
     for (const [name, fn] of modelListeners) model.off(name, fn);
-    root.removeEventListener("click", onControl);
-    root.removeEventListener("keydown", onKey);
-    graph.removeEventListener("mouseover", onOver);
-    graph.removeEventListener("click", onClick);
-    controls.scrub.removeEventListener("input", onScrub);
-    controls.phase.removeEventListener("change", onPhase);
-    controls.speed.removeEventListener("change", onSpeed);
+    for (const [element, type, fn] of domListeners) element.removeEventListener(type, fn);
     root.remove();
   };
 }
