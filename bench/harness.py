@@ -16,13 +16,13 @@ from pathlib import Path
 RESULTS = Path(__file__).parent / "results"
 # A case's "threads" key (default 2) sizes every library's thread pool in that case's workers.
 THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
-NO_SPIN = {"OPENBLAS_THREAD_TIMEOUT": "20", "KMP_BLOCKTIME": "0", "OMP_WAIT_POLICY": "PASSIVE"}
+# OpenBLAS's idle threads sleep after ~1M cycles instead of spinning ~0.1 s into the next peer's
+# sample. (Making PyTorch's OpenMP threads passive too was tried: it slowed PyTorch 1.7-2.4x, unfairly.)
+NO_SPIN = {"OPENBLAS_THREAD_TIMEOUT": "20"}
 
 
 def _env(threads: int) -> dict:
-    """Each worker starts with its thread pools sized before any library loads. Idle pool threads
-    (OpenBLAS's, and OpenMP's under PyTorch) otherwise spin for a while after each sample and
-    steal the cores from the next peer's process."""
+    """Each worker starts with its thread pools sized before any library loads."""
     env = dict(os.environ)
     env.update({var: str(threads) for var in THREAD_VARS})
     for var, value in NO_SPIN.items():
