@@ -1,4 +1,5 @@
-"""Iterative graph walk shared by every graph kind (no recursion: graphs may be a million deep)."""
+"""Iterative graph walk shared by every graph kind: `Value`, `Tensor` and the drawings of both
+(no recursion: graphs may be a million deep)."""
 
 
 def topological_order(root, parents) -> list:

@@ -12,6 +12,8 @@ must backpropagate, and Python's stack holds about a thousand frames.
 import math
 from numbers import Real
 
+from .graph_walk import topological_order
+
 
 def _as_float(x, where: str) -> float:
     """Turn a Python/NumPy real number into a float, or say clearly what was wrong."""
@@ -148,17 +150,8 @@ class Value:
     # ---- backpropagation ---------------------------------------------------------------
     def topological_order(self) -> list:
         """Every node this one depends on, each after its parents, inputs in argument order
-        (an iterative depth-first search: the order in which the forward pass computed them)."""
-        order, visited, stack = [], set(), [(self, False)]
-        while stack:
-            node, parents_done = stack.pop()
-            if parents_done:
-                order.append(node)
-            elif id(node) not in visited:
-                visited.add(id(node))
-                stack.append((node, True))
-                stack.extend((p, False) for p in reversed(node._prev) if id(p) not in visited)
-        return order
+        (the order in which the forward pass computed them)."""
+        return topological_order(self, _parents)
 
     def backward(self):
         """Add ∂self/∂node to `node.grad` for every node in the graph (∂self/∂self = 1).
@@ -216,6 +209,10 @@ def _node(data: float, parents: tuple, op: str, local: tuple) -> Value:
 
 
 _new = object.__new__
+
+
+def _parents(node: Value) -> tuple:
+    return node._prev
 
 
 def _sigmoid(a: float) -> float:

@@ -12,9 +12,9 @@ Layout of the result (JSON-safe):
 """
 import numpy as np
 
+from ..graph_walk import topological_order
 from . import plain
 from .adapters import adapter_for
-from .walk import topological_order
 
 NOT_COMPUTED = "not computed yet"
 _INFIX = {"+", "-", "*", "/", "**"}
