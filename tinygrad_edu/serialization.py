@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .backend import XP_BY_TYPE, to_host
+from .tensor import Tensor
 
 FORMAT = "tinygrad_edu.checkpoint"
 VERSION = 1
@@ -23,12 +24,8 @@ _HEADER = "header.json"
 
 def _host_array(x):
     """A NumPy array for a Tensor's data or an array (GPU arrays are copied to the host)."""
-    data = x.data if _is_tensor(x) else x
+    data = x.data if isinstance(x, Tensor) else x
     return np.asarray(to_host(data) if type(data) in XP_BY_TYPE else data)
-
-
-def _is_tensor(x):
-    return hasattr(x, "requires_grad") and hasattr(x, "_parents")
 
 
 class _Encoder:
@@ -49,7 +46,7 @@ class _Encoder:
             return obj
         if isinstance(obj, np.generic):
             return obj.item()
-        if _is_tensor(obj):
+        if isinstance(obj, Tensor):
             return {"tensor": self._array_ref(obj), "requires_grad": bool(obj.requires_grad)}
         if isinstance(obj, np.ndarray) or type(obj) in XP_BY_TYPE:
             return {"array": self._array_ref(obj)}
@@ -91,13 +88,13 @@ class _Decoder:
     """Rebuilds the object from the header tree, reading each array only through `allow_pickle=False`."""
 
     def __init__(self, path, zf):
-        self.path, self.zf = path, zf
+        self.path, self.zf, self.members = path, zf, set(zf.namelist())
 
     def fail(self, where, msg):
         raise ValueError(f"load: {self.path} is corrupt at {where}: {msg}")
 
     def array(self, name, where):
-        if not isinstance(name, str) or f"{name}.npy" not in self.zf.namelist():
+        if not isinstance(name, str) or f"{name}.npy" not in self.members:
             self.fail(where, f"refers to array {name!r}, which the file does not contain")
         try:
             with self.zf.open(f"{name}.npy") as member:
@@ -112,8 +109,6 @@ class _Decoder:
             self.fail(where, f"unexpected entry {node!r}")
         tag = next(iter(node))
         if tag == "tensor":
-            from .tensor import Tensor  # the engine sits beside this module; imported only when needed
-
             return Tensor(self.array(node["tensor"], where), requires_grad=bool(node.get("requires_grad")))
         if tag == "array":
             return self.array(node["array"], where)
