@@ -14,18 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .backend import XP_BY_TYPE, to_host
-from .tensor import Tensor
+from .backend import XP_BY_TYPE
+from .tensor import Tensor, to_numpy
 
 FORMAT = "tinygrad_edu.checkpoint"
 VERSION = 1
 _HEADER = "header.json"
-
-
-def _host_array(x):
-    """A NumPy array for a Tensor's data or an array (GPU arrays are copied to the host)."""
-    data = x.data if isinstance(x, Tensor) else x
-    return np.asarray(to_host(data) if type(data) in XP_BY_TYPE else data)
 
 
 class _Encoder:
@@ -35,7 +29,7 @@ class _Encoder:
         self.arrays = []
 
     def _array_ref(self, x):
-        array = _host_array(x)
+        array = to_numpy(x)
         if array.dtype.hasobject:
             raise TypeError(f"save: cannot store an object array (dtype {array.dtype}): only numeric data")
         self.arrays.append(array)

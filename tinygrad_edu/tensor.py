@@ -177,6 +177,13 @@ def _host_array(data, where: str):
     return host, from_python
 
 
+def to_numpy(x) -> np.ndarray:
+    """A NumPy array of a Tensor, of any device's array (copied to the host) or of an array-like: what
+    loading a state dict or checkpoint needs, whatever the values were saved as."""
+    data = x.data if isinstance(x, Tensor) else x
+    return backend.to_host(data) if type(data) in backend.XP_BY_TYPE else np.asarray(data)
+
+
 class Tensor:
     """An n-dimensional array that records the ops applied to it, so `backward()` can apply the chain rule.
 

@@ -7,13 +7,11 @@ each layer into one box.
 """
 from collections import OrderedDict, namedtuple
 
-import numpy as np
-
-from ..backend import XP_BY_TYPE, device_of, normalize_device, to_device, to_host, xp_for
+from ..backend import device_of, normalize_device, to_device, xp_for
 from ..dtypes import to_dtype
 from ..optim.optimizer import zero_grads
 from ..scope import name_scope
-from ..tensor import Tensor
+from ..tensor import to_numpy
 from .parameter import Parameter
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -233,9 +231,7 @@ class Module:
         for key, target in own.items():
             if key not in state_dict:
                 continue
-            value = state_dict[key]
-            value = value.data if isinstance(value, Tensor) else value
-            value = to_host(value) if type(value) in XP_BY_TYPE else np.asarray(value)
+            value = to_numpy(state_dict[key])
             if value.shape != target.data.shape:
                 raise ValueError(f"{name}.load_state_dict: size mismatch for {key!r}: the checkpoint has "
                                  f"shape {value.shape}, this model has {target.data.shape}")

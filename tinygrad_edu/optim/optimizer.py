@@ -6,9 +6,8 @@ the PyTorch documentation, which it matches step for step.
 """
 import math
 
-import numpy as np
-
-from ..backend import XP_BY_TYPE, to_host, xp_of
+from ..backend import xp_of
+from ..tensor import to_numpy
 
 
 def zero_grads(params, set_to_none=True):
@@ -115,8 +114,7 @@ class Optimizer:
                 if isinstance(v, (int, float)):
                     entry[k] = v
                     continue
-                v = v.data if hasattr(v, "requires_grad") else v
-                v = np.asarray(to_host(v) if type(v) in XP_BY_TYPE else v)
+                v = to_numpy(v)
                 if v.shape != p.data.shape:
                     raise ValueError(f"{name}.load_state_dict: state[{key}][{k!r}] has shape {v.shape}, "
                                      f"but parameter {key} has shape {p.data.shape}")
