@@ -1,6 +1,8 @@
 """Datasets: anything with `len()` and `[i]`, as in PyTorch; `TensorDataset` zips equal-length arrays."""
 import numpy as np
 
+from ..tensor import Tensor
+
 
 class Dataset:
     """Base class: subclasses define `__len__` and `__getitem__` returning one sample."""
@@ -14,7 +16,7 @@ class Dataset:
 
 def _as_array(x):
     """Tensors keep their array in `.data`; everything else goes through NumPy."""
-    return x.data if hasattr(x, "data") and hasattr(x, "requires_grad") else np.asarray(x)
+    return x.data if isinstance(x, Tensor) else np.asarray(x)
 
 
 class TensorDataset(Dataset):

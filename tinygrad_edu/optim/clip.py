@@ -2,6 +2,7 @@
 import math
 
 from ..backend import device_of, xp_of
+from ..tensor import Tensor
 
 
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False):
@@ -9,9 +10,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
 
     The total norm is the norm of the vector of all gradients joined together, as in PyTorch.
     """
-    from ..tensor import Tensor  # the engine is one level down; imported here to keep optim importable alone
-
-    params = [parameters] if hasattr(parameters, "requires_grad") else list(parameters)
+    params = [parameters] if isinstance(parameters, Tensor) else list(parameters)
     grads = [p.grad.data for p in params if p.grad is not None]
     if not grads:
         return Tensor(0.0)

@@ -7,7 +7,7 @@ the PyTorch documentation, which it matches step for step.
 import math
 
 from ..backend import xp_of
-from ..tensor import to_numpy
+from ..tensor import Tensor, to_numpy
 
 
 def zero_grads(params, set_to_none=True):
@@ -45,9 +45,9 @@ class Optimizer:
         if not isinstance(group, dict) or "params" not in group:
             raise TypeError(f"{name}: a param group must be a dict with a 'params' key, got {group!r}")
         params = group["params"]
-        params = [params] if hasattr(params, "requires_grad") else list(params)
+        params = [params] if isinstance(params, Tensor) else list(params)
         for p in params:
-            if not hasattr(p, "requires_grad"):
+            if not isinstance(p, Tensor):
                 raise TypeError(f"{name}: params must be Tensors, got {type(p).__name__}")
         seen = {id(p) for g in self.param_groups for p in g["params"]}
         if any(id(p) in seen for p in params):
