@@ -20,16 +20,21 @@ class Drawing:
 
     def save(self, path) -> Path:
         """Write the SVG to `path` (which must end in .svg); returns the path written."""
-        path = Path(path)
-        if path.suffix.lower() != ".svg":
-            raise ValueError(f"Drawing.save: expected a path ending in .svg, got {str(path)!r}")
-        path.write_text(self.svg, encoding="utf-8")
-        return path
+        return save_text(path, ".svg", self.svg, "Drawing.save")
 
     def __repr__(self):
         kinds = [n["kind"] for n in self.snapshot["nodes"]]
         return f"<Drawing of a {self.snapshot['graph']} graph: {kinds.count('var')} variables, " \
                f"{kinds.count('op')} operations>"
+
+
+def save_text(path, suffix: str, text: str, where: str) -> Path:
+    """Write `text` to `path` after checking its extension is `suffix` (drawings, widget exports)."""
+    path = Path(path)
+    if path.suffix.lower() != suffix:
+        raise ValueError(f"{where}: expected a path ending in {suffix}, got {str(path)!r}")
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def draw(root, *, engine: str | None = None, collapsed=()) -> Drawing:

@@ -9,6 +9,7 @@ import traitlets
 
 from ..viz.adapters import adapter_for
 from ..viz.dot import scope_ids, to_dot
+from ..viz.drawing import save_text
 from ..viz.render import svg_from_dot
 from ..viz.snapshot import NOT_COMPUTED, snapshot
 from .html_export import replay_html
@@ -152,13 +153,14 @@ class GraphAnimator(anywidget.AnyWidget):
 
     def save_svg(self, path) -> Path:
         """Write the current step as an SVG file (path must end in .svg)."""
-        return _write(path, ".svg", self.static_svg(), "save_svg")
+        return save_text(path, ".svg", self.static_svg(), "GraphAnimator.save_svg")
 
     def save_html(self, path, title: str = "Computational graph") -> Path:
         """Write a self-contained HTML page replaying this animation in any browser, with no kernel."""
         state = {name: getattr(self, name) for name in
                  ("graph_json", "svg", "view", "scopes", "collapsed", "message", "step", "phase", "speed")}
-        return _write(path, ".html", replay_html({**state, "playing": False}, title), "save_html")
+        page = replay_html({**state, "playing": False}, title)
+        return save_text(path, ".html", page, "GraphAnimator.save_html")
 
 
 def _for_browser(snap: dict) -> dict:
@@ -181,10 +183,3 @@ def _widest_texts(snap: dict) -> dict:
              if n["kind"] == "var" else n for n in snap["nodes"]]
     return {**snap, "nodes": nodes}
 
-
-def _write(path, suffix: str, text: str, where: str) -> Path:
-    path = Path(path)
-    if path.suffix.lower() != suffix:
-        raise ValueError(f"GraphAnimator.{where}: expected a path ending in {suffix}, got {str(path)!r}")
-    path.write_text(text, encoding="utf-8")
-    return path
