@@ -43,7 +43,7 @@ from .tensor import (
 from . import function_forms as _function_forms
 from .functional_conv import avg_pool2d, conv2d, dropout, einsum, max_pool2d
 from .viz import draw, snapshot
-from . import data, nn, optim
+from . import data, distributed, nn, optim
 from .serialization import load, save
 from .training import fit
 
@@ -55,7 +55,7 @@ __all__ += [
     "stack", "split", "chunk", "where", "maximum", "minimum", "matmul", "gather", "pad", "broadcast_to",
     "float32", "float64", "int32", "int64", "bool_",
 ]
-__all__ += ["nn", "optim", "data", "save", "load"]
+__all__ += ["nn", "optim", "data", "distributed", "save", "load"]
 __all__ += ["fit"]
 __all__ += ["conv2d", "max_pool2d", "avg_pool2d", "dropout", "einsum"]
 globals().update({name: getattr(_function_forms, name) for name in _function_forms.NAMES})
