@@ -157,6 +157,7 @@ def test_run_a_function_defined_in_a_notebook_cell():
     assert results == [{"rank": 0, "value": 40}, {"rank": 1, "value": 41}]
 
 
+@pytest.mark.slow                        # a kernel start: about 3 s on a quiet machine
 def test_run_from_a_jupyter_kernel_echoes_each_rank_and_returns_the_results():
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")

@@ -70,6 +70,8 @@ def _environment(nprocs: int, threads) -> dict:
     per_rank = threads or max(1, (os.cpu_count() or 1) // nprocs)
     for var in THREAD_VARS:
         env.setdefault(var, str(per_rank))
+    if nprocs > (os.cpu_count() or 1):   # a rank waiting in a collective sleeps, not spins on a shared core
+        env.setdefault("MPIR_CVAR_ENABLE_HEAVY_YIELD", "1")
     root = str(Path(tinygrad_edu.__file__).resolve().parent.parent)
     paths = [root, *(p for p in sys.path if p and os.path.isdir(p))]
     paths += env.get("PYTHONPATH", "").split(os.pathsep)
@@ -157,7 +159,8 @@ def run(target, nprocs: int = 2, args=(), timeout=None, echo: bool = True, threa
     calls `init_process_group()` itself, and it starts in a fresh process: it must import what it uses
     (a function from a notebook cell travels as its source, without the notebook's variables). Output
     is echoed as `[rank r] ...` while the job runs. Each rank gets cores // nprocs BLAS threads unless
-    `threads` or the OMP/OPENBLAS/MKL_NUM_THREADS variables say otherwise. `timeout` (seconds) stops
+    `threads` or the OMP/OPENBLAS/MKL_NUM_THREADS variables say otherwise; with more processes than
+    cores, MPICH is told to let a waiting rank sleep instead of spinning. `timeout` (seconds) stops
     the whole job; interrupting the caller (a notebook's stop button) stops it too.
     """
     if isinstance(nprocs, bool) or not isinstance(nprocs, int) or nprocs < 1:
