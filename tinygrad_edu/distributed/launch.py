@@ -37,12 +37,18 @@ class DistributedError(RuntimeError):
 
 
 def mpiexec() -> str:
-    """mpiexec beside this Python (the mpich wheel installs it into the environment), else on PATH."""
+    """mpiexec beside this Python (the mpich wheel installs it into the environment), else MPICH's
+    on PATH: run() uses options of MPICH's launcher (Hydra) that other MPIs spell differently."""
     beside = Path(sys.executable).parent / "mpiexec"
     found = str(beside) if beside.exists() else shutil.which("mpiexec")
     if found is None or not is_available():
         raise RuntimeError(f"run: starting processes needs mpi4py and mpiexec (looked beside "
                            f"{sys.executable} and on PATH): {MPI_INSTALL_HINT}")
+    if found != str(beside):
+        info = subprocess.run([found, "-info"], capture_output=True, text=True, timeout=30)
+        if "HYDRA" not in info.stdout:
+            raise RuntimeError(f"run: {found} is not MPICH's mpiexec (Hydra), whose options run() uses; "
+                               f"{MPI_INSTALL_HINT} puts one beside {sys.executable}")
     return found
 
 

@@ -1,5 +1,5 @@
-"""DistributedSampler and the DataLoader's `sampler=`, and the distributed API's errors: all in this
-process, without MPI (test_distributed.py runs the real jobs)."""
+"""DistributedSampler and the DataLoader's `sampler=`, the distributed API's errors, and how run() finds
+mpiexec: all in this process, without an MPI job (test_distributed.py runs the real jobs)."""
 import numpy as np
 import pytest
 
@@ -89,3 +89,18 @@ def test_bad_arguments_are_named_before_any_message_is_sent():
         dist.all_gather_object([None], {"weights": np.zeros(2)})
     with pytest.raises(TypeError, match="expected an nn.Module"):
         nn.parallel.DistributedDataParallel(lambda x: x)
+
+
+def test_run_takes_mpiexec_from_the_path_only_if_it_is_mpichs(tmp_path, monkeypatch):
+    pytest.importorskip("mpi4py")
+    from tinygrad_edu.distributed.launch import mpiexec
+
+    fake = tmp_path / "mpiexec"
+    monkeypatch.setattr("sys.executable", str(tmp_path / "elsewhere" / "python"))   # nothing beside it
+    monkeypatch.setenv("PATH", str(tmp_path))
+    fake.write_text("#!/bin/sh\necho 'mpiexec (Open MPI) 5.0'\n")
+    fake.chmod(0o755)
+    with pytest.raises(RuntimeError, match="is not MPICH's mpiexec"):
+        mpiexec()
+    fake.write_text("#!/bin/sh\necho 'HYDRA build details:'\n")
+    assert mpiexec() == str(fake)
