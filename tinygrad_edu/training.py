@@ -3,7 +3,7 @@
 The loop is the textbook one (zero_grad, forward, loss, backward, step) so students can read it and
 then write it themselves. `tqdm.auto` shows a widget in Jupyter and a text bar in a terminal.
 """
-from .grad_mode import no_grad
+from .tensor import no_grad
 
 
 class History:

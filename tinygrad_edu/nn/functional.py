@@ -8,8 +8,7 @@ import math
 import numpy as np
 
 from ..backend import xp_of
-from ..functional_conv import avg_pool2d, conv2d, dropout, max_pool2d
-from ..tensor import Tensor, stack
+from ..tensor import Tensor, avg_pool2d, conv2d, dropout, max_pool2d, stack
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,

@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from ..backend import device_of, to_device
-from ..creation import generator
+from ..tensor import generator
 
 
 def _fill(tensor, values):

@@ -1,4 +1,4 @@
-"""Loss functions with PyTorch's arguments: `reduction` is "mean" (default), "sum" or "none".
+"""Loss functions and loss modules with PyTorch's arguments: `reduction` is "mean" (default), "sum" or "none".
 
 Class-index targets are turned into one-hot constants, so the loss is an ordinary product
 and sum that the graph drawing can show step by step.
@@ -7,6 +7,7 @@ import numpy as np
 
 from ..backend import xp_of
 from ..tensor import Tensor
+from .module import Module
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -200,3 +201,69 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, reduction="me
     loss = (margins * Tensor(1 - picked)).sum(axis=1) / C
     loss = loss if input.ndim == 2 else loss.reshape(())
     return _reduce("multi_margin_loss", loss, reduction)
+
+
+# ----- the same losses as modules: each stores its options and calls the function above -----
+class _Loss(Module):
+    function = None
+
+    def __init__(self, reduction="mean", **options):
+        super().__init__()
+        check_reduction(type(self).__name__, reduction)
+        self.options = dict(options, reduction=reduction)
+
+    def forward(self, input, target):
+        return type(self).function(input, target, **self.options)
+
+    def extra_repr(self):
+        return ", ".join(f"{k}={v!r}" for k, v in self.options.items() if k != "weight")
+
+
+class MSELoss(_Loss):
+    function = mse_loss
+
+
+class L1Loss(_Loss):
+    function = l1_loss
+
+
+class CrossEntropyLoss(_Loss):
+    function = cross_entropy
+
+    def __init__(self, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+        super().__init__(reduction, weight=weight, ignore_index=ignore_index, label_smoothing=label_smoothing)
+
+
+class NLLLoss(_Loss):
+    function = nll_loss
+
+    def __init__(self, weight=None, ignore_index=-100, reduction="mean"):
+        super().__init__(reduction, weight=weight, ignore_index=ignore_index)
+
+
+class BCELoss(_Loss):
+    function = binary_cross_entropy
+
+    def __init__(self, weight=None, reduction="mean"):
+        super().__init__(reduction, weight=weight)
+
+
+class BCEWithLogitsLoss(_Loss):
+    function = binary_cross_entropy_with_logits
+
+    def __init__(self, weight=None, reduction="mean", pos_weight=None):
+        super().__init__(reduction, weight=weight, pos_weight=pos_weight)
+
+
+class HingeEmbeddingLoss(_Loss):
+    function = hinge_embedding_loss
+
+    def __init__(self, margin=1.0, reduction="mean"):
+        super().__init__(reduction, margin=margin)
+
+
+class MultiMarginLoss(_Loss):
+    function = multi_margin_loss
+
+    def __init__(self, p=1, margin=1.0, weight=None, reduction="mean"):
+        super().__init__(reduction, p=p, margin=margin, weight=weight)

@@ -8,10 +8,9 @@ each layer into one box.
 from collections import OrderedDict, namedtuple
 
 from ..backend import device_of, normalize_device, to_device, xp_for
-from ..dtypes import to_dtype
 from ..optim.optimizer import zero_grads
-from ..scope import name_scope
-from ..tensor import to_numpy
+from ..tensor import name_scope, to_numpy
+from ..tensor.dtypes import to_dtype
 from .parameter import Parameter
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])

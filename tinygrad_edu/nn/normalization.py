@@ -1,8 +1,8 @@
 """BatchNorm1d/2d and LayerNorm: normalize activations so deep nets train with larger steps."""
 import numpy as np
 
-from ..dtypes import DEFAULT_FLOAT
 from ..tensor import Tensor
+from ..tensor.dtypes import DEFAULT_FLOAT
 from . import functional as F
 from . import init
 from .linear import empty_parameter

@@ -1,5 +1,5 @@
 """Embedding and Dropout: a lookup table, and the regularizer that zeroes random activations."""
-from .. import functional_conv as FC
+from ..tensor import dropout
 from . import functional as F
 from . import init
 from .linear import empty_parameter
@@ -39,7 +39,7 @@ class Dropout(Module):
         self.p = p
 
     def forward(self, x):
-        return FC.dropout(x, self.p, self.training)
+        return dropout(x, self.p, self.training)
 
     def extra_repr(self):
         return f"p={self.p}"

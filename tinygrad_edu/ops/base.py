@@ -7,7 +7,7 @@ drawings and (later) static graphs. So an op must be:
   `attrs` holds plain, JSON-able data (ints, floats, strings, tuples, None);
 - pure: the result depends only on the inputs and attrs (randomness arrives as an input, e.g. a mask);
 - array-module agnostic: `xp` is numpy, cupy, the strict test backend, or, for `create_graph=True`,
-  `tinygrad_edu.tensor_xp` (a NumPy-like namespace over Tensors). Ops never import numpy for math.
+  `tinygrad_edu.tensor.graph_xp` (a NumPy-like namespace over Tensors). Ops never import numpy for math.
 
 `backward(xp, g, *inputs, out)` returns one gradient per input (None where none flows), each already
 reduced to that input's shape. It uses only operators (+ - * / ** comparisons), `.shape`, `.ndim`,
@@ -46,6 +46,10 @@ class Op:
         """Given g = dL/d(out), return dL/d(input) for each input (None where no gradient flows)."""
         raise NotImplementedError(f"{type(self).__name__}.backward")
 
+    def describe_mismatch(self, *shapes: tuple):
+        """Why the input shapes don't fit, in the user's words (asked after a forward raised ValueError)."""
+        return f"{self.name}: shapes {' and '.join(map(str, shapes))} don't broadcast"
+
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self.attrs.items())
         return f"{type(self).__name__}({args})"
@@ -53,6 +57,16 @@ class Op:
 
 def _as_tuples(value):
     return tuple(_as_tuples(v) for v in value) if type(value) in (list, tuple) else value
+
+
+def vjp(op: Op, xp, g, inputs, out, needs) -> tuple:
+    """The vector-Jacobian product of one node: g = dL/d(out) in, dL/d(input) for each input out.
+
+    The one place that calls an op's backward, for the autograd walk and for the drawings' backward
+    steps alike; `needs` (one bool per input) is passed to the ops that use it to skip work."""
+    if op.uses_needs:
+        return op.backward(xp, g, *inputs, out=out, needs=needs)
+    return op.backward(xp, g, *inputs, out=out)
 
 
 def call(xp, op: Op, *inputs):

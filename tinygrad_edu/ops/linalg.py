@@ -27,6 +27,9 @@ class MatMul(Op):
     def forward(self, xp, a, b):
         return xp.matmul(a, b)
 
+    def describe_mismatch(self, a_shape, b_shape):
+        return describe_matmul_mismatch(a_shape, b_shape)
+
     def backward(self, xp, g, a, b, *, out, needs=(True, True)):
         if a.ndim == 2 and b.ndim == 2:
             return (g @ b.T if needs[0] else None), (a.T @ g if needs[1] else None)

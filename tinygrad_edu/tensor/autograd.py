@@ -4,7 +4,7 @@ How it runs: nodes are visited newest-first from a heap (no recursion, so a 100,
 Each node's `Op.backward` turns the gradient of its output into gradients of its inputs, which are
 summed per input; each gradient is dropped as soon as it has been passed on. Gradients are plain
 arrays unless `create_graph=True`, where they are Tensors built by the same backward formulas run on
-`tensor_xp`, so they can be differentiated again.
+`graph_xp`, so they can be differentiated again.
 
 Freed graphs: without `retain_graph`, every node that backward went through is marked freed, and a
 second backward through it raises. Ops save nothing of their own (backward reads the inputs and the
@@ -13,8 +13,10 @@ their inputs, so a graph has no reference cycles and is released the moment its 
 
 from heapq import heappop, heappush
 
-from . import backend, grad_mode, tensor_xp
-from .tensor import Tensor, _wrap, all_finite
+from .. import backend
+from ..ops import vjp
+from . import grad_mode, graph_xp
+from .core import Tensor, _wrap, all_finite
 
 
 def _root_gradient(root: Tensor, gradient, create_graph: bool, where: str):
@@ -92,70 +94,80 @@ def _accumulate_leaf(node: Tensor, g, create_graph: bool, handed: set) -> None:
         node.grad.data = _as_array(node.grad.data + g, node.data)
 
 
+class _Pending:
+    """Gradients waiting to be passed on, and a heap of their nodes, newest first.
+
+    A tensor is always created after its inputs, so popping the newest node (largest creation number
+    `_seq`) reaches each node only after every node that uses it has passed its gradient on: one pass,
+    no recursion. A gradient that arrives twice is summed, in place once the sum is our own array."""
+
+    __slots__ = ("grads", "heap", "owned", "create_graph")
+
+    def __init__(self, create_graph: bool):
+        self.grads, self.heap, self.owned, self.create_graph = {}, [], set(), create_graph
+
+    def add(self, node: Tensor, g) -> None:
+        key = id(node)
+        prev = self.grads.get(key)
+        if prev is None:
+            self.grads[key] = g
+            heappush(self.heap, (-node._seq, node))
+        elif self.create_graph or key not in self.owned:
+            self.grads[key] = prev + g
+            self.owned.add(key)
+        else:
+            prev += g
+            self.grads[key] = prev  # 0-d NumPy results are scalars, which += rebinds
+
+    def pop(self) -> tuple:
+        node = heappop(self.heap)[1]
+        return node, self.grads.pop(id(node))
+
+    def __bool__(self) -> bool:
+        return bool(self.heap)
+
+
+def _input_grads(node: Tensor, g, create_graph: bool) -> tuple:
+    """One node's chain rule: its op's vjp, on arrays, or on Tensors when the gradient is a graph too."""
+    parents = node._parents
+    if create_graph:
+        inputs, out, xp = parents, node, graph_xp
+    else:
+        inputs, out, xp = [p.data for p in parents], node.data, backend.XP_BY_TYPE[type(node.data)]
+    grads = vjp(node._op, xp, g, inputs, out, [p.requires_grad for p in parents])
+    if grad_mode.anomaly:
+        _check_grads(node._op, grads)
+    return grads
+
+
 def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool, capture=None) -> None:
     """Propagate `root_grads` from `roots` to every node. With `capture` (dict id -> None), the gradients
-    reaching those nodes are stored there instead of being added to `.grad`.
-
-    Order: a tensor is always created after its inputs, so visiting nodes newest-first (a heap on the
-    creation number `_seq`) reaches each node only after every node that uses it has passed its
-    gradient on. Nodes enter the heap when they first receive a gradient: one pass, no recursion."""
-    grads, owned, heap, handed = {}, set(), [], set()
+    reaching those nodes are stored there instead of being added to `.grad`."""
+    pending, handed = _Pending(create_graph), set()
     for root, g in zip(roots, root_grads):
-        key = id(root)
-        if key in grads:
-            grads[key] = grads[key] + g
-        else:
-            grads[key] = g
-            heappush(heap, (-root._seq, root))
-    record, anomaly, xp_by_type = grad_mode.enabled, grad_mode.anomaly, backend.XP_BY_TYPE
-    grad_mode.enabled = create_graph
+        pending.add(root, g)
+    recording, grad_mode.enabled = grad_mode.enabled, create_graph
     try:
-        while heap:
-            node = heappop(heap)[1]
-            g = grads.pop(id(node))
+        while pending:
+            node, g = pending.pop()
             if node._hooks:
                 g = _run_hooks(node, g, create_graph)
-            op = node._op
             if capture is not None:
                 if id(node) in capture:
                     capture[id(node)] = g if create_graph else _as_array(g, node.data)
-            elif op is None or node._retains_grad:
+            elif node._op is None or node._retains_grad:
                 _accumulate_leaf(node, g, create_graph, handed)
-            if op is None:
+            if node._op is None:
                 continue
             if node._freed:
                 raise _freed_error(node)
-            parents = node._parents
-            if create_graph:
-                inputs, out, xp = parents, node, tensor_xp
-            else:
-                inputs, out, xp = [p.data for p in parents], node.data, xp_by_type[type(node.data)]
-            if op.uses_needs:
-                in_grads = op.backward(xp, g, *inputs, out=out, needs=[p.requires_grad for p in parents])
-            else:
-                in_grads = op.backward(xp, g, *inputs, out=out)
-            if anomaly:
-                _check_grads(op, in_grads)
-            for parent, pg in zip(parents, in_grads):
-                if pg is None or not parent.requires_grad:
-                    continue
-                key = id(parent)
-                prev = grads.get(key)
-                if prev is None:
-                    grads[key] = pg
-                    heappush(heap, (-parent._seq, parent))
-                elif create_graph:
-                    grads[key] = prev + pg
-                elif key in owned:
-                    prev += pg
-                    grads[key] = prev  # 0-d NumPy results are scalars, which += rebinds
-                else:
-                    grads[key] = prev + pg
-                    owned.add(key)
+            for parent, pg in zip(node._parents, _input_grads(node, g, create_graph)):
+                if pg is not None and parent.requires_grad:
+                    pending.add(parent, pg)
             if not retain_graph:
                 node._freed = True
     finally:
-        grad_mode.enabled = record
+        grad_mode.enabled = recording
 
 
 def backward(root: Tensor, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None) -> None:

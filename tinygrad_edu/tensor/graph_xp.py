@@ -7,10 +7,12 @@ It holds what the ops' backward formulas use; a new formula needing another func
 (a line that calls the Tensor method or op), or records an op directly through `ops.base.call`.
 """
 
-from .ops import linalg as L
-from .ops import reduce as R
-from .ops import shape as S
-from .tensor import _axes, apply, broadcast_to, maximum, minimum, where
+from ..ops import linalg as L
+from ..ops import reduce as R
+from ..ops import shape as S
+from .args import axes
+from .core import apply
+from .functions import broadcast_to, maximum, minimum, where
 
 apply_op = apply
 __all__ = ["apply_op", "broadcast_to", "maximum", "minimum", "where"]
@@ -22,8 +24,6 @@ def exp(x):
 
 def log(x):
     return x.log()
-
-
 
 def sin(x):
     return x.sin()
@@ -48,9 +48,7 @@ def sign(x):
 def sum(x, axis=None, keepdims=False, dtype=None):
     if dtype is not None:
         x = x.to(dtype)
-    return apply(R.Sum(axis=_axes(axis, x.ndim, "sum"), keepdims=keepdims), x)
-
-
+    return apply(R.Sum(axis=axes(axis, x.ndim, "sum"), keepdims=keepdims), x)
 
 def matmul(a, b):
     return apply(L.MatMul(), a, b)
@@ -66,9 +64,7 @@ def swapaxes(x, a, b):
 
 
 def flip(x, axis=None):
-    return apply(S.Flip(axes=_axes(axis, x.ndim, "flip")), x)
-
-
+    return apply(S.Flip(axes=axes(axis, x.ndim, "flip")), x)
 
 
 def zeros_like(x, dtype=None):

@@ -6,9 +6,10 @@ which element disagree, and by how much, not just "False".
 
 import numpy as np
 
-from . import backend, dtypes
+from .. import backend
+from . import dtypes
 from .autograd import grad
-from .tensor import Tensor
+from .core import Tensor
 
 
 class InputCheck:

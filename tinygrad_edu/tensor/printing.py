@@ -5,7 +5,8 @@ Why: students compare our output with PyTorch's side by side; the same look make
 
 import numpy as np
 
-from . import backend, dtypes
+from .. import backend
+from . import dtypes
 
 _DEFAULT_DTYPES = (dtypes.float32, dtypes.int64, dtypes.bool_)
 

@@ -10,7 +10,7 @@ import types
 
 import numpy as np
 
-from . import backend
+from .registry import register_backend
 
 
 def _unwrap(value):
@@ -169,6 +169,6 @@ xp = _namespace(np)
 
 
 def register() -> None:
-    backend.register_backend(
+    register_backend(
         "strict", xp, StrictArray, to_host=lambda a: a._a.copy(), from_host=lambda a: StrictArray(np.array(a))
     )
