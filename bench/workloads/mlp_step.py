@@ -82,7 +82,7 @@ def setup(peer: str, case: dict):
         loss.backward()
         with lib.no_grad():
             for p in ps:
-                p.data -= LR * p.grad.data
+                p.array -= LR * p.grad.array
                 p.grad = None
         return loss
 

@@ -13,12 +13,12 @@ from ..tensor import generator
 
 
 def _fill(tensor, values):
-    tensor.data[...] = to_device(np.asarray(values, dtype=tensor.data.dtype), device_of(tensor.data))
+    tensor.array[...] = to_device(np.asarray(values, dtype=tensor.array.dtype), device_of(tensor.array))
     return tensor
 
 
 def _shape(tensor):
-    return tuple(tensor.data.shape)
+    return tuple(tensor.array.shape)
 
 
 def calculate_fan_in_and_fan_out(tensor):

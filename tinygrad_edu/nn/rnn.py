@@ -65,7 +65,7 @@ class _RNNBase(Module):
         """A (num_layers * directions, N, H) initial state: the given one (checked) or zeros."""
         shape = (self.num_layers * self.directions, batch, self.hidden_size)
         if hx is None:
-            return Tensor(xp_of(like.data).zeros(shape, dtype=like.data.dtype))
+            return Tensor(xp_of(like.array).zeros(shape, dtype=like.array.dtype))
         hx = hx.reshape(shape[0], 1, self.hidden_size) if unbatched and hx.ndim == 2 else hx
         if tuple(hx.shape) != shape:
             raise ValueError(f"{type(self).__name__}: expected initial state of shape {shape}, "

@@ -19,7 +19,7 @@ class Embedding(Module):
         self.weight = empty_parameter(num_embeddings, embedding_dim)
         init.normal_(self.weight)
         if self.padding_idx is not None:
-            self.weight.data[self.padding_idx] = 0
+            self.weight.array[self.padding_idx] = 0
 
     def forward(self, indices):
         return F.embedding(indices, self.weight, self.padding_idx)

@@ -26,18 +26,18 @@ def _root_gradient(root: Tensor, gradient, create_graph: bool, where: str):
             "create the inputs with requires_grad=True"
         )
     if gradient is None:
-        if root.data.size != 1:
+        if root.array.size != 1:
             raise RuntimeError(
                 f"{where}: the output has shape {root.shape}, and a gradient can only be created implicitly "
                 f"for one element; pass gradient=<a tensor of shape {root.shape}> (e.g. ones_like(out)), "
                 "or reduce it first with .sum() or .mean()"
             )
-        g = backend.XP_BY_TYPE[type(root.data)].ones_like(root.data)
+        g = backend.XP_BY_TYPE[type(root.array)].ones_like(root.array)
         return _wrap(g, None, (), False) if create_graph else g
     g = gradient if isinstance(gradient, Tensor) else Tensor(gradient, dtype=root.dtype, device=root.device)
     if g.shape != root.shape:
         raise RuntimeError(f"{where}: gradient has shape {g.shape} but the output has shape {root.shape}")
-    return g if create_graph else g.data
+    return g if create_graph else g.array
 
 
 def _freed_error(node: Tensor) -> RuntimeError:
@@ -53,7 +53,7 @@ def _check_grads(op, grads) -> None:
     for i, g in enumerate(grads):
         if g is None:
             continue
-        if not all_finite(backend.to_host(g.data) if isinstance(g, Tensor) else backend.to_host(g)):
+        if not all_finite(backend.to_host(g.array) if isinstance(g, Tensor) else backend.to_host(g)):
             raise RuntimeError(
                 f"anomaly: backward of op '{op.name}' produced NaN/Inf in the gradient of input {i}"
             )
@@ -66,9 +66,9 @@ def _as_array(g, like):
 
 def _run_hooks(node: Tensor, g, create_graph: bool):
     for hook in node._hooks:
-        result = hook(g if create_graph else _wrap(_as_array(g, node.data), None, (), False))
+        result = hook(g if create_graph else _wrap(_as_array(g, node.array), None, (), False))
         if result is not None:
-            g = result if create_graph else result.data
+            g = result if create_graph else result.array
     return g
 
 
@@ -83,7 +83,7 @@ def _accumulate_leaf(node: Tensor, g, create_graph: bool, handed: set) -> None:
         if create_graph:
             node.grad = g
             return
-        g = _as_array(g, node.data)
+        g = _as_array(g, node.array)
         if g.base is not None or id(g) in handed:
             g = g.copy()
         handed.add(id(g))
@@ -91,7 +91,7 @@ def _accumulate_leaf(node: Tensor, g, create_graph: bool, handed: set) -> None:
     elif create_graph:
         node.grad = node.grad + g
     else:
-        node.grad.data = _as_array(node.grad.data + g, node.data)
+        node.grad.array = _as_array(node.grad.array + g, node.array)
 
 
 class _Pending:
@@ -133,7 +133,7 @@ def _input_grads(node: Tensor, g, create_graph: bool) -> tuple:
     if create_graph:
         inputs, out, xp = parents, node, graph_xp
     else:
-        inputs, out, xp = [p.data for p in parents], node.data, backend.XP_BY_TYPE[type(node.data)]
+        inputs, out, xp = [p.array for p in parents], node.array, backend.XP_BY_TYPE[type(node.array)]
     grads = vjp(node._op, xp, g, inputs, out, [p.requires_grad for p in parents])
     if grad_mode.anomaly:
         _check_grads(node._op, grads)
@@ -154,7 +154,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool, capt
                 g = _run_hooks(node, g, create_graph)
             if capture is not None:
                 if id(node) in capture:
-                    capture[id(node)] = g if create_graph else _as_array(g, node.data)
+                    capture[id(node)] = g if create_graph else _as_array(g, node.array)
             elif node._op is None or node._retains_grad:
                 _accumulate_leaf(node, g, create_graph, handed)
             if node._op is None:
@@ -191,7 +191,7 @@ def backward(root: Tensor, gradient=None, retain_graph=None, create_graph: bool 
     )
     for t, r in zip(targets, results):
         if r is not None:
-            _accumulate_leaf(t, r if create_graph else r.data, create_graph, set())
+            _accumulate_leaf(t, r if create_graph else r.array, create_graph, set())
 
 
 def grad(

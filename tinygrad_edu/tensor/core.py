@@ -38,7 +38,7 @@ _creation_counter = itertools.count()
 def _wrap(data, op, parents: tuple, requires_grad: bool) -> "Tensor":
     """Internal fast constructor: no validation (data is already an array of a known backend)."""
     t = _new(Tensor)
-    t.data = data
+    t.array = data
     t.grad = None
     t.requires_grad = requires_grad
     t.name = None
@@ -54,14 +54,14 @@ def _wrap(data, op, parents: tuple, requires_grad: bool) -> "Tensor":
 
 def apply(op, *tensors: "Tensor") -> "Tensor":
     """Run `op` forward on the tensors' arrays and record a graph node if a gradient can flow."""
-    kind = type(tensors[0].data)
+    kind = type(tensors[0].array)
     requires = False
     for t in tensors:
-        if type(t.data) is not kind:
+        if type(t.array) is not kind:
             raise _device_mismatch(op.name, tensors)
         requires = requires or t.requires_grad
     xp = backend.XP_BY_TYPE[kind]
-    out = op.forward(xp, *[t.data for t in tensors])
+    out = op.forward(xp, *[t.array for t in tensors])
     return _record(op, kind, out, tensors, requires)
 
 
@@ -70,7 +70,7 @@ def _record(op, kind, out, tensors: tuple, requires: bool) -> "Tensor":
     if type(out) is not kind and isinstance(out, np.generic):  # NumPy returns 0-d results as scalars
         out = np.asarray(out)
     if grad_mode.anomaly:
-        _check_finite(op, out, [t.data for t in tensors])
+        _check_finite(op, out, [t.array for t in tensors])
     if requires and grad_mode.enabled and op.differentiable:
         return _wrap(out, op, tensors, True)
     return _wrap(out, None, (), False)
@@ -78,14 +78,14 @@ def _record(op, kind, out, tensors: tuple, requires: bool) -> "Tensor":
 
 def _apply1(op, x: "Tensor") -> "Tensor":
     """`apply` for one input, without the generic loops."""
-    data = x.data
+    data = x.array
     kind = type(data)
     return _record(op, kind, op.forward(backend.XP_BY_TYPE[kind], data), (x,), x.requires_grad)
 
 
 def _apply2(op, a: "Tensor", b: "Tensor") -> "Tensor":
     """`apply` for the many two-input ops, without the generic loops (a few µs per op matter)."""
-    x, y = a.data, b.data
+    x, y = a.array, b.array
     kind = type(x)
     if type(y) is not kind:
         raise _device_mismatch(op.name, (a, b))
@@ -94,7 +94,7 @@ def _apply2(op, a: "Tensor", b: "Tensor") -> "Tensor":
 
 
 def _device_mismatch(name: str, tensors) -> RuntimeError:
-    devices = ", ".join(backend.device_of(t.data) for t in tensors)
+    devices = ", ".join(backend.device_of(t.array) for t in tensors)
     return RuntimeError(
         f"{name}: expected all tensors on one device, got tensors on {devices}; move them with .to()"
     )
@@ -141,19 +141,19 @@ def expect_tensor(x, where: str, what: str = "input") -> None:
 def to_numpy(x) -> np.ndarray:
     """A NumPy array of a Tensor, of any device's array (copied to the host) or of an array-like: what
     loading a state dict or checkpoint needs, whatever the values were saved as."""
-    data = x.data if isinstance(x, Tensor) else x
+    data = x.array if isinstance(x, Tensor) else x
     return backend.to_host(data) if type(data) in backend.XP_BY_TYPE else np.asarray(data)
 
 
 class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
     """An n-dimensional array that records the ops applied to it, so `backward()` can apply the chain rule.
 
-    Graph protocol (used by autograd, drawings and tracing): `data`, `grad`, `requires_grad`, `name`,
+    Graph protocol (used by autograd, drawings and tracing): `array` (the NumPy/CuPy values), `grad`, `requires_grad`, `name`,
     `_op` (Op or None for a leaf), `_parents` (input Tensors in argument order), `_scope` (name scope path).
     """
 
     __slots__ = (
-        "data",
+        "array",
         "grad",
         "requires_grad",
         "name",
@@ -170,8 +170,8 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
 
     def __init__(self, data, requires_grad: bool = False, dtype=None, device=None, name=None, label=None):
         if isinstance(data, Tensor):
-            array = backend.to_device(data.data, device) if device is not None else data.data
-            array = array.copy() if array is data.data else array
+            array = backend.to_device(data.array, device) if device is not None else data.array
+            array = array.copy() if array is data.array else array
         elif type(data) in backend.XP_BY_TYPE:
             array = data.copy() if device is None else backend.to_device(data, device)
         else:
@@ -185,7 +185,7 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
             raise RuntimeError(
                 f"Tensor: only floating point tensors can require gradients, got dtype {array.dtype}"
             )
-        self.data = array
+        self.array = array
         self.grad = None
         self.requires_grad = bool(requires_grad)
         self.name = name if name is not None else label
@@ -230,33 +230,47 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
 
     def _untracked(self, function: str, **kwargs) -> "Tensor":
         """A piecewise-constant function of the data (zero derivative), so no graph node is needed."""
-        kind = type(self.data)
+        kind = type(self.array)
         xp = backend.XP_BY_TYPE[kind]
-        out = getattr(xp, function)(self.data, **kwargs)
+        out = getattr(xp, function)(self.array, **kwargs)
         return _wrap(out if type(out) is kind else xp.asarray(out), None, (), False)
 
     def _cast(self, dtype: np.dtype) -> "Tensor":
-        if self.data.dtype == dtype:
+        if self.array.dtype == dtype:
             return self
         out = _apply1(E.Cast(dtype=dtype.name), self)
         return out if dtype.kind == "f" else out.detach()  # no gradient flows into integers
 
     # ----- properties and conversion -----
     @property
+    def data(self) -> "Tensor":
+        """The same values as a Tensor sharing this one's memory, cut off from the graph, as in PyTorch
+        (`p.data.mul_(0.9)` changes p without being recorded). The raw NumPy/CuPy array is `.array`."""
+        return _wrap(self.array, None, (), False)
+
+    @data.setter
+    def data(self, value) -> None:
+        if isinstance(value, Tensor):
+            value = value.array
+        if type(value) not in backend.XP_BY_TYPE:
+            raise TypeError(f"Tensor.data: expected a Tensor, got {type(value).__name__}")
+        self.array = value
+
+    @property
     def shape(self) -> tuple:
-        return tuple(self.data.shape)
+        return tuple(self.array.shape)
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self.array.ndim
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self.array.dtype
 
     @property
     def device(self) -> str:
-        return backend.device_of(self.data)
+        return backend.device_of(self.array)
 
     @property
     def label(self):
@@ -272,22 +286,22 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
         return self._op
 
     def numel(self) -> int:
-        return int(self.data.size)
+        return int(self.array.size)
 
     def dim(self) -> int:
-        return self.data.ndim
+        return self.array.ndim
 
     def __len__(self) -> int:
         if self.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self.array.shape[0]
 
     def __iter__(self):
         return (self[i] for i in range(len(self)))
 
     def numpy(self) -> np.ndarray:
         """A NumPy array of the data (copied to host memory for cuda/strict tensors)."""
-        return backend.to_host(self.data)
+        return backend.to_host(self.array)
 
     def __array__(self, dtype=None, copy=None):
         if self.device != "cpu":
@@ -295,15 +309,15 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
                 f"implicit conversion of a '{self.device}' tensor to NumPy is not allowed: "
                 "call .numpy() or .cpu() first"
             )
-        return self.data if dtype is None else self.data.astype(dtype)
+        return self.array if dtype is None else self.array.astype(dtype)
 
     def item(self):
-        if self.data.size != 1:
+        if self.array.size != 1:
             raise ValueError(
                 f"item(): only a tensor with one element can be converted to a Python number, "
                 f"got shape {self.shape}"
             )
-        return self.data.item()
+        return self.array.item()
 
     def tolist(self):
         return self.numpy().tolist()
@@ -315,14 +329,14 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
         return int(self.item())
 
     def __bool__(self):
-        if self.data.size != 1:
+        if self.array.size != 1:
             raise RuntimeError(
-                f"bool(): a tensor with {self.data.size} elements is ambiguous; use .any() or .all()"
+                f"bool(): a tensor with {self.array.size} elements is ambiguous; use .any() or .all()"
             )
         return bool(self.item())
 
     def __index__(self):
-        if self.dtype.kind not in "iu" or self.data.size != 1:
+        if self.dtype.kind not in "iu" or self.array.size != 1:
             raise TypeError(
                 f"only integer tensors of one element can be used as an index, got {self.dtype} {self.shape}"
             )
@@ -344,7 +358,7 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
             out = out._cast(dtypes.to_dtype(dtype, "to"))
         if device is not None and backend.normalize_device(device) != out.device:
             if out.is_leaf:  # a moved leaf is a new leaf (model.to(device) keeps training its parameters)
-                moved = _wrap(backend.to_device(out.data, device), None, (), False)
+                moved = _wrap(backend.to_device(out.array, device), None, (), False)
                 moved.requires_grad = out.requires_grad
                 return moved
             return _apply1(D.ToDevice(device=backend.normalize_device(device), source=out.device), out)
@@ -385,7 +399,7 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
 
     def detach(self) -> "Tensor":
         """The same data, cut off from the graph (no gradient flows through it)."""
-        return _wrap(self.data, None, (), False)
+        return _wrap(self.array, None, (), False)
 
     def detach_(self) -> "Tensor":
         self._op, self._parents, self.requires_grad = None, (), False
@@ -423,11 +437,11 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
         return _HookHandle(self, hook)
 
     def zero_(self) -> "Tensor":
-        self.data = self.data * 0
+        self.array = self.array * 0
         return self
 
     def clone(self) -> "Tensor":
-        return self * 1 if self.requires_grad else _wrap(self.data.copy(), None, (), False)
+        return self * 1 if self.requires_grad else _wrap(self.array.copy(), None, (), False)
 
 
 class _HookHandle:
@@ -445,7 +459,7 @@ class _HookHandle:
 # ----- operands of binary ops: numbers become constants, dtypes are promoted -----
 def _constant(value, like: Tensor) -> Tensor:
     """A Python number or array used next to tensor `like`, on its device, with PyTorch's dtype rules."""
-    data = like.data
+    data = like.array
     if type(value) is float and data.dtype.kind == "f":  # the common case (x * 0.5), kept cheap
         return _wrap(backend.XP_BY_TYPE[type(data)].asarray(value, dtype=data.dtype), None, (), False)
     if isinstance(value, numbers.Number) and not isinstance(value, complex):
@@ -462,16 +476,16 @@ def _pair(a, b) -> tuple:
         a = _constant(a, b)
     elif not isinstance(b, Tensor):
         b = _constant(b, a)
-    da, db = a.data.dtype, b.data.dtype
+    da, db = a.array.dtype, b.array.dtype
     if da != db:
-        common = dtypes.promote_tensor_dtypes(da, a.data.ndim, db, b.data.ndim)
+        common = dtypes.promote_tensor_dtypes(da, a.array.ndim, db, b.array.ndim)
         a, b = a._cast(common), b._cast(common)
     return a, b
 
 
 def _binary(op, a, b) -> Tensor:
     """A two-input op; `op` is a shared instance (ops without attrs hold no state)."""
-    if type(a) is not Tensor or type(b) is not Tensor or a.data.dtype is not b.data.dtype:
+    if type(a) is not Tensor or type(b) is not Tensor or a.array.dtype is not b.array.dtype:
         a, b = _pair(a, b)
     try:
         return _apply2(op, a, b)

@@ -165,13 +165,13 @@ class ElementwiseMethods:
                 f"wrap it in `with no_grad():` (an optimizer step) or write x = x {symbol[0]} y"
             )
         if self._is_tensor(other):
-            if type(other.data) is not type(self.data):
+            if type(other.array) is not type(self.array):
                 raise RuntimeError(
                     f"{symbol}: expected all tensors on one device, got tensors on {self.device}, "
                     f"{other.device}; move them with .to()"
                 )
-            other = other.data
-        self.data = fn(self.data, other)
+            other = other.array
+        self.array = fn(self.array, other)
         return self
 
     def __iadd__(self, other):
@@ -188,7 +188,7 @@ class ElementwiseMethods:
 
     # ----- elementwise functions -----
     def _float_unary(self, op):
-        x = self if self.data.dtype.kind == "f" else self._cast(dtypes.DEFAULT_FLOAT)
+        x = self if self.array.dtype.kind == "f" else self._cast(dtypes.DEFAULT_FLOAT)
         return x._op1(op)
 
     def exp(self):

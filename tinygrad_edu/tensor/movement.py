@@ -33,7 +33,7 @@ class MovementMethods:
 
     def reshape(self, *shape):
         shape = shape_arg(shape, "reshape")
-        return self._reshape_to(resolve_shape(shape, self.data.size, self.shape, "reshape"))
+        return self._reshape_to(resolve_shape(shape, self.array.size, self.shape, "reshape"))
 
     view = reshape
 
@@ -190,13 +190,13 @@ class MovementMethods:
             )
         spec, index_tensors = self._index_spec(key)
         if self._is_tensor(value):
-            if type(value.data) is not type(self.data):
+            if type(value.array) is not type(self.array):
                 raise RuntimeError(
                     f"setitem: expected all tensors on one device, got tensors on {self.device}, "
                     f"{value.device}; move them with .to()"
                 )
-            value = value.data
-        self.data[I.build_key(spec, tuple(t.data for t in index_tensors))] = value
+            value = value.array
+        self.array[I.build_key(spec, tuple(t.array for t in index_tensors))] = value
 
     def gather(self, dim: int, index):
         """out[i][j] = x[index[i][j]][j] (for dim 0), as torch.gather; repeated indices add up in backward."""
@@ -206,7 +206,7 @@ class MovementMethods:
             raise ValueError(
                 f"gather: index has {idx.ndim} dimensions but input has {self.ndim} (shape {self.shape})"
             )
-        xp = backend.XP_BY_TYPE[type(self.data)]
+        xp = backend.XP_BY_TYPE[type(self.array)]
         key = []
         for ax, size in enumerate(idx.shape):
             if ax == d:

@@ -43,7 +43,7 @@ def _widest_candidates(values: np.ndarray) -> list:
 
 
 def tensor_repr(t) -> str:
-    host = backend.to_host(t.data)
+    host = backend.to_host(t.array)
     formatter = {"all": _padded_formatter(host)}
     body = np.array2string(
         host, separator=", ", prefix="tensor(", formatter=formatter, threshold=1000, edgeitems=3

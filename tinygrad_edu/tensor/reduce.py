@@ -42,7 +42,7 @@ class ReduceMethods:
             )
 
     def _need_nonempty(self, where: str) -> None:
-        if self.data.size == 0:
+        if self.array.size == 0:
             raise RuntimeError(f"{where}: cannot reduce an empty tensor of shape {self.shape}")
 
     def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):

@@ -112,16 +112,16 @@ class TensorAdapter:
         return "/".join(node._scope)
 
     def shape(self, node) -> list:
-        return list(node.data.shape)
+        return list(node.array.shape)
 
     def dtype(self, node) -> str:
-        return str(node.data.dtype)
+        return str(node.array.dtype)
 
     def value(self, node):
-        return self.to_plain(node.data)
+        return self.to_plain(node.array)
 
     def grad(self, node):
-        return None if node.grad is None else self.to_plain(node.grad.data)
+        return None if node.grad is None else self.to_plain(node.grad.array)
 
     def local_texts(self, node, names: list, out_name: str) -> list:
         local = tuple(getattr(node._op, "local", ()))
@@ -134,13 +134,13 @@ class TensorAdapter:
         return bool(parent.requires_grad) and getattr(node._op, "differentiable", True)
 
     def seed(self, root):
-        return backend.xp_of(root.data).ones_like(root.data)
+        return backend.xp_of(root.array).ones_like(root.array)
 
     def contributions(self, node, upstream) -> list:
         """One gradient per input, from the same vjp the engine's backward uses, on plain arrays."""
         parents = node._parents
         needs = [self.carries_grad(node, p) for p in parents]
-        grads = vjp(node._op, backend.xp_of(node.data), upstream, [p.data for p in parents], node.data, needs)
+        grads = vjp(node._op, backend.xp_of(node.array), upstream, [p.array for p in parents], node.array, needs)
         return [g if need else None for g, need in zip(grads, needs)]
 
     def add(self, a, b):
