@@ -140,7 +140,8 @@ class TensorAdapter:
         """One gradient per input, from the same vjp the engine's backward uses, on plain arrays."""
         parents = node._parents
         needs = [self.carries_grad(node, p) for p in parents]
-        grads = vjp(node._op, backend.xp_of(node.array), upstream, [p.array for p in parents], node.array, needs)
+        arrays = [p.array for p in parents]
+        grads = vjp(node._op, backend.xp_of(node.array), upstream, arrays, node.array, needs)
         return [g if need else None for g, need in zip(grads, needs)]
 
     def add(self, a, b):
