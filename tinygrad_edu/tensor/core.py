@@ -149,7 +149,8 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
     """An n-dimensional array that records the ops applied to it, so `backward()` can apply the chain rule.
 
     Graph protocol (used by autograd, drawings and tracing): `array` (the NumPy/CuPy values), `grad`,
-    `requires_grad`, `name`, `_op` (Op or None for a leaf), `_parents` (input Tensors in argument order), `_scope` (name scope path).
+    `requires_grad`, `name`, `_op` (Op or None for a leaf), `_parents` (input Tensors in argument order),
+    `_scope` (name scope path).
     """
 
     __slots__ = (
