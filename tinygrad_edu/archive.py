@@ -121,5 +121,5 @@ def _array(path: Path, name: str, entry, data: memoryview) -> np.ndarray:
     nbytes = int(np.prod(shape, dtype=object)) * dtype.itemsize
     if not 0 <= begin <= end <= len(data) or end - begin != nbytes:
         raise FileFormatError(path, f"array {name!r} declares shape {shape} ({nbytes} bytes) at bytes "
-                                    f"{begin}..{end}, outside the {len(data)} bytes of data or of another size")
+                                    f"{begin}..{end}: outside the {len(data)} data bytes, or not that size")
     return np.frombuffer(data[begin:end], dtype=dtype).reshape(shape).copy()
