@@ -5,6 +5,7 @@ imports upward (ops importing the tensor engine, the engine importing a widget) 
 that diagram a lie, and such imports creep in one convenient line at a time.
 """
 import ast
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "tinygrad_edu"
@@ -160,3 +161,26 @@ def test_public_functions_of_ops_tensor_and_viz_are_annotated():
             missing += [f"{path.relative_to(PACKAGE.parent)}:{f.lineno} {f.name}" for f in functions
                         if not f.name.startswith("_") and f.returns is None]
     assert not missing, "public functions without a return annotation:\n" + "\n".join(missing)
+
+
+def test_architecture_md_core_ranges_hold_the_named_code_in_under_700_lines():
+    """ARCHITECTURE.md names the core a student reads by file and line range: keep it true."""
+    text = (PACKAGE.parent / "ARCHITECTURE.md").read_text()
+    section = text.split("## The core a student reads", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `(tinygrad_edu/[^`]+)` \| (\d+)-(\d+) \| (.+) \|$", section, re.M)
+    assert len(rows) >= 5
+    total = 0
+    for path, start, end, what in rows:
+        start, end = int(start), int(end)
+        total += end - start + 1
+        source = ast.parse((PACKAGE.parent / path).read_text())
+        starts: dict = {}
+        for node in ast.walk(source):
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                starts.setdefault(node.name, []).append(node.lineno)
+        for name in re.findall(r"`(\w+)`", what):
+            if name in starts:
+                assert any(start <= line <= end for line in starts[name]), (
+                    f"{path}: `{name}` (defined at line {starts[name]}) is not in the range {start}-{end} "
+                    "that ARCHITECTURE.md gives")
+    assert total < 700, f"the core a student reads is {total} lines (goal: under 700)"
