@@ -238,6 +238,14 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
         """`value` as a Tensor on this tensor's device (Tensors pass through)."""
         return value if isinstance(value, Tensor) else Tensor(value, device=self.device)
 
+    def _operand_array(self, value, where: str):
+        """The array behind an operand of an in-place update (a Tensor on this device, or a number)."""
+        if not isinstance(value, Tensor):
+            return value
+        if type(value.array) is not type(self.array):
+            raise _device_mismatch(where, (self, value))
+        return value.array
+
     @staticmethod
     def _is_tensor(value) -> bool:
         return isinstance(value, Tensor)

@@ -168,14 +168,7 @@ class ElementwiseMethods:
                 f"{symbol}: in-place update of a tensor that requires grad while recording a graph; "
                 f"wrap it in `with no_grad():` (an optimizer step) or write x = x {symbol[0]} y"
             )
-        if self._is_tensor(other):
-            if type(other.array) is not type(self.array):
-                raise RuntimeError(
-                    f"{symbol}: expected all tensors on one device, got tensors on {self.device}, "
-                    f"{other.device}; move them with .to()"
-                )
-            other = other.array
-        self.array = fn(self.array, other)
+        self.array = fn(self.array, self._operand_array(other, symbol))
         return self
 
     def __iadd__(self, other) -> "Tensor":

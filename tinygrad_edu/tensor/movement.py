@@ -194,14 +194,8 @@ class MovementMethods:
                 "graph; use `with no_grad():`, or build a new tensor with where()"
             )
         spec, index_tensors = self._index_spec(key)
-        if self._is_tensor(value):
-            if type(value.array) is not type(self.array):
-                raise RuntimeError(
-                    f"setitem: expected all tensors on one device, got tensors on {self.device}, "
-                    f"{value.device}; move them with .to()"
-                )
-            value = value.array
-        self.array[I.build_key(spec, tuple(t.array for t in index_tensors))] = value
+        key = I.build_key(spec, tuple(t.array for t in index_tensors))
+        self.array[key] = self._operand_array(value, "setitem")
 
     def gather(self, dim: int, index) -> "Tensor":
         """out[i][j] = x[index[i][j]][j] (for dim 0), as torch.gather; repeated indices add up in backward."""
