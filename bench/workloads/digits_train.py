@@ -14,6 +14,7 @@ BATCH = 32
 
 def _data(model: str):
     import numpy as np
+
     from tinygrad_edu.data import load_digits, train_test_split
 
     X, y = load_digits(flatten=model == "mlp")
