@@ -38,7 +38,7 @@ def compare_module(ours, theirs, *arrays, steps=10, rtol=1e-9, atol=1e-10, call=
         assert len(outs) == len(refs)
         for o, r in zip(outs, refs):
             assert tuple(o.shape) == tuple(r.shape), (o.shape, r.shape)
-            np.testing.assert_allclose(o.data, r.detach().numpy(), rtol=rtol, atol=atol)
+            np.testing.assert_allclose(o.array, r.detach().numpy(), rtol=rtol, atol=atol)
         if projections is None:
             projections = [rng.normal(size=r.shape) for r in refs]
         loss = sum((o * Tensor(p)).sum() for o, p in zip(outs, projections) if o.requires_grad)
@@ -51,13 +51,13 @@ def compare_module(ours, theirs, *arrays, steps=10, rtol=1e-9, atol=1e-10, call=
         if step == 0:
             for x, tx in zip(xs, txs):
                 if tx.grad is not None:
-                    np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=rtol, atol=atol)
+                    np.testing.assert_allclose(x.grad.array, tx.grad.numpy(), rtol=rtol, atol=atol)
         ref_params = dict(theirs.named_parameters())
         for name, p in ours.named_parameters():
-            np.testing.assert_allclose(p.grad.data, ref_params[name].grad.numpy(), rtol=rtol, atol=atol,
+            np.testing.assert_allclose(p.grad.array, ref_params[name].grad.numpy(), rtol=rtol, atol=atol,
                                        err_msg=f"gradient of {name} at step {step}")
         if opt:
             opt.step()
             ref_opt.step()
     for name, b in ours.named_buffers():
-        np.testing.assert_allclose(b.data, dict(theirs.named_buffers())[name].numpy(), rtol=rtol, atol=atol)
+        np.testing.assert_allclose(b.array, dict(theirs.named_buffers())[name].numpy(), rtol=rtol, atol=atol)

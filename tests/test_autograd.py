@@ -209,8 +209,8 @@ def test_leaf_gradients_are_independent_writable_arrays():
     a, b = tg.ones(3, requires_grad=True), tg.ones(3, requires_grad=True)
     w = tg.ones(2, 2, requires_grad=True)
     ((a + b).sum() + w.sum()).backward()
-    a.grad.data *= 5  # what clip_grad_norm_ and optimizers do
-    w.grad.data[...] = 0
+    a.grad.array *= 5  # what clip_grad_norm_ and optimizers do
+    w.grad.array[...] = 0
     np.testing.assert_array_equal(b.grad.numpy(), [1, 1, 1])
     assert w.grad.numpy().sum() == 0
 
@@ -248,12 +248,12 @@ def test_every_recorded_op_reruns_from_json_attrs(device):
         seen.add(id(node))
         stack.extend(node._parents)
         op = type(node._op)(**json.loads(json.dumps(node._op.attrs)))
-        xp = tg.backend.xp_of(node.data)
-        arrays = [p.data for p in node._parents]
+        xp = tg.backend.xp_of(node.array)
+        arrays = [p.array for p in node._parents]
         np.testing.assert_allclose(tg.backend.to_host(op.forward(xp, *arrays)), node.numpy(), rtol=1e-6)
         for a, b in zip(
-            op.backward(xp, node.data, *arrays, out=node.data),
-            node._op.backward(xp, node.data, *arrays, out=node.data),
+            op.backward(xp, node.array, *arrays, out=node.array),
+            node._op.backward(xp, node.array, *arrays, out=node.array),
         ):
             if a is not None:
                 np.testing.assert_allclose(tg.backend.to_host(a), tg.backend.to_host(b), rtol=1e-6)

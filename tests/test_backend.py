@@ -13,11 +13,11 @@ from tinygrad_edu import backend
 def test_strict_arrays_refuse_implicit_numpy_conversion():
     t = tg.tensor([1.0, 2.0], device="strict")
     with pytest.raises(TypeError, match="implicit conversion"):
-        np.asarray(t.data)
+        np.asarray(t.array)
     with pytest.raises(TypeError):
-        np.exp(t.data)
+        np.exp(t.array)
     with pytest.raises(TypeError, match="NumPy array was mixed"):
-        t.data + np.ones(2)
+        t.array + np.ones(2)
     with pytest.raises(TypeError, match="'strict' tensor to NumPy is not allowed"):
         np.asarray(t)
     np.testing.assert_array_equal(t.numpy(), [1.0, 2.0])
@@ -60,8 +60,8 @@ def test_cuda_without_cupy_says_how_to_install_it():
 
 
 def test_xp_is_found_from_the_arrays():
-    assert backend.xp_of(tg.ones(2).data) is np
-    assert backend.xp_of(tg.ones(2, device="strict").data) is backend.xp_for("strict")
+    assert backend.xp_of(tg.ones(2).array) is np
+    assert backend.xp_of(tg.ones(2, device="strict").array) is backend.xp_for("strict")
     with pytest.raises(TypeError, match="expected an array of a known device, got list"):
         backend.xp_of([1, 2])
 

@@ -114,8 +114,8 @@ def test_every_node_reruns_from_its_json_attributes():
         visited.add(id(node))
         stack.extend(node._parents)
         op = type(node._op)(**json.loads(json.dumps(node._op.attrs), object_hook=_tuples))
-        rerun = op.forward(np, *[p.data for p in node._parents])
-        np.testing.assert_allclose(rerun, node.data, rtol=1e-12, err_msg=node._op.name)
+        rerun = op.forward(np, *[p.array for p in node._parents])
+        np.testing.assert_allclose(rerun, node.array, rtol=1e-12, err_msg=node._op.name)
         seen.add(node._op.name)
     assert {"conv2d", "conv2d_input_grad", "conv2d_weight_grad", "max_pool2d", "max_pool2d_scatter",
             "avg_pool2d", "avg_pool2d_grad", "dropout", "einsum"} <= seen

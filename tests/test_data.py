@@ -35,14 +35,14 @@ def test_loader_batches_cover_everything_once_and_drop_last():
     X, y = np.arange(20.0).reshape(10, 2), np.arange(10)
     loader = DataLoader(TensorDataset(X, y), batch_size=4, shuffle=True, seed=0)
     batches = list(loader)
-    assert len(loader) == 3 and [len(b[1].data) for b in batches] == [4, 4, 2]
+    assert len(loader) == 3 and [len(b[1].array) for b in batches] == [4, 4, 2]
     assert all(isinstance(t, Tensor) for b in batches for t in b)
-    seen = np.concatenate([b[1].data for b in batches])
+    seen = np.concatenate([b[1].array for b in batches])
     assert sorted(seen.tolist()) == list(range(10)) and seen.tolist() != list(range(10))
     for xb, yb in batches:  # rows stay paired with their labels
-        np.testing.assert_array_equal(xb.data, X[yb.data])
+        np.testing.assert_array_equal(xb.array, X[yb.array])
     dropped = DataLoader(TensorDataset(X, y), batch_size=4, drop_last=True)
-    assert len(dropped) == 2 and [b[1].data.tolist() for b in dropped] == [[0, 1, 2, 3], [4, 5, 6, 7]]
+    assert len(dropped) == 2 and [b[1].array.tolist() for b in dropped] == [[0, 1, 2, 3], [4, 5, 6, 7]]
 
 
 def test_loader_shuffle_is_reproducible_and_changes_per_epoch():
@@ -50,7 +50,7 @@ def test_loader_shuffle_is_reproducible_and_changes_per_epoch():
 
     def orders(seed):
         loader = DataLoader(ds, batch_size=50, shuffle=True, seed=seed)
-        return [next(iter(loader))[0].data.tolist() for _ in range(2)]
+        return [next(iter(loader))[0].array.tolist() for _ in range(2)]
 
     first, again = orders(7), orders(7)
     assert first == again and first[0] != first[1] and orders(8) != first
@@ -65,7 +65,7 @@ def test_loader_over_plain_dataset_stacks_samples():
             return np.array([i, i * i], dtype=np.float64)
 
     (batch,) = list(DataLoader(Squares(), batch_size=5))
-    np.testing.assert_array_equal(batch.data[:, 1], [0, 1, 4, 9, 16])
+    np.testing.assert_array_equal(batch.array[:, 1], [0, 1, 4, 9, 16])
 
 
 def test_loader_rejects_bad_arguments():
@@ -180,7 +180,7 @@ def test_idx_rejects_corrupt_files(tmp_path):
 def test_loader_partitions_the_dataset(n, batch_size, shuffle, drop_last, seed):
     loader = DataLoader(TensorDataset(np.arange(n)), batch_size=batch_size, shuffle=shuffle,
                         drop_last=drop_last, seed=seed)
-    batches = [b[0].data.tolist() for b in loader]
+    batches = [b[0].array.tolist() for b in loader]
     assert len(batches) == len(loader)
     assert all(len(b) == batch_size for b in batches[:-1] if b)
     seen = [i for b in batches for i in b]

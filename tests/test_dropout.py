@@ -32,8 +32,8 @@ def test_dropout_is_a_pure_op_with_the_mask_as_input():
     assert out._op.name == "dropout" and out._op.attrs == {"p": 0.5}
     source, mask = out._parents
     assert source is x and mask.name == "dropout mask" and not mask.requires_grad
-    rerun = type(out._op)(**out._op.attrs).forward(np, x.data, mask.data)
-    np.testing.assert_array_equal(rerun, out.data)
+    rerun = type(out._op)(**out._op.attrs).forward(np, x.array, mask.array)
+    np.testing.assert_array_equal(rerun, out.array)
 
 
 def test_dropout_edge_probabilities_and_eval_mode():

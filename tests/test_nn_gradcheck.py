@@ -23,7 +23,7 @@ def check_module(module, *arrays):
     float64 copies inside the call, so their gradients are checked too."""
     module.double()
     names = [n for n, _ in module.named_parameters()]
-    params = [Tensor(p.data, requires_grad=True) for p in module.parameters()]
+    params = [Tensor(p.array, requires_grad=True) for p in module.parameters()]
     inputs = [Tensor(a, requires_grad=a.dtype.kind == "f") for a in arrays]
 
     def run(*args):

@@ -101,7 +101,7 @@ def test_is_causal_without_mask_hides_the_future():
     mha = nn.MultiheadAttention(4, 1)
     q = Tensor(x(3, 1, 4))
     _, weights = mha(q, q, q, is_causal=True)
-    assert np.allclose(np.triu(weights.data[0], 1), 0) and np.allclose(weights.data.sum(-1), 1)
+    assert np.allclose(np.triu(weights.array[0], 1), 0) and np.allclose(weights.array.sum(-1), 1)
 
 
 def test_batchnorm_eval_uses_running_statistics():
@@ -113,17 +113,17 @@ def test_batchnorm_eval_uses_running_statistics():
     ours.eval()
     theirs.eval()
     expected = theirs(torch.tensor(data)).detach().numpy()
-    np.testing.assert_allclose(ours(Tensor(data)).data, expected, rtol=1e-10)
-    assert int(ours.num_batches_tracked.data) == 3
+    np.testing.assert_allclose(ours(Tensor(data)).array, expected, rtol=1e-10)
+    assert int(ours.num_batches_tracked.array) == 3
 
 
 def test_dropout_zeroes_and_scales_in_training_only():
     drop = nn.Dropout(0.25)
     data = np.ones((200, 50))
-    out = drop(Tensor(data)).data
+    out = drop(Tensor(data)).array
     kept = out != 0
     assert 0.7 < kept.mean() < 0.8 and np.allclose(out[kept], 1 / 0.75)
-    assert np.array_equal(drop.eval()(Tensor(data)).data, data)
+    assert np.array_equal(drop.eval()(Tensor(data)).array, data)
     with pytest.raises(ValueError, match=r"Dropout: p must be in \[0, 1\], got 1.5"):
         nn.Dropout(1.5)
 
@@ -133,16 +133,16 @@ def test_default_initializations_have_pytorchs_ranges():
 
     tinygrad_edu.manual_seed(0)
     lin = nn.Linear(100, 50)
-    assert np.abs(lin.weight.data).max() <= 0.1 and np.abs(lin.weight.data).max() > 0.09
-    assert lin.weight.data.dtype == np.float32
+    assert np.abs(lin.weight.array).max() <= 0.1 and np.abs(lin.weight.array).max() > 0.09
+    assert lin.weight.array.dtype == np.float32
     conv = nn.Conv2d(3, 8, 3)
-    assert np.abs(conv.weight.data).max() <= 1 / np.sqrt(27)
+    assert np.abs(conv.weight.array).max() <= 1 / np.sqrt(27)
     rnn = nn.LSTM(3, 16)
-    assert all(np.abs(p.data).max() <= 0.25 for p in rnn.parameters())
+    assert all(np.abs(p.array).max() <= 0.25 for p in rnn.parameters())
     emb = nn.Embedding(1000, 20)
-    assert abs(emb.weight.data.std() - 1) < 0.05
+    assert abs(emb.weight.array.std() - 1) < 0.05
     mha = nn.MultiheadAttention(8, 2)
-    assert np.abs(mha.in_proj_weight.data).max() <= np.sqrt(6 / 32) and not mha.in_proj_bias.data.any()
+    assert np.abs(mha.in_proj_weight.array).max() <= np.sqrt(6 / 32) and not mha.in_proj_bias.array.any()
 
 
 def test_layers_reject_bad_inputs_with_clear_errors():
@@ -172,8 +172,8 @@ def test_scaled_dot_product_attention_matches_pytorch(mask):
     ref_options = {k: torch.tensor(v) if isinstance(v, np.ndarray) else v for k, v in options.items()}
     out = nn.functional.scaled_dot_product_attention(*ours, **options)
     ref = torch.nn.functional.scaled_dot_product_attention(*theirs, **ref_options)
-    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(out.array, ref.detach().numpy(), rtol=1e-10, atol=1e-12)
     out.sum().backward()
     ref.sum().backward()
     for a, b in zip(ours, theirs):
-        np.testing.assert_allclose(a.grad.data, b.grad.numpy(), rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(a.grad.array, b.grad.numpy(), rtol=1e-9, atol=1e-12)

@@ -60,18 +60,18 @@ def test_loss_matches_pytorch(case, reduction):
     tx = torch.tensor(inputs, requires_grad=True)
     out = ours_cls(reduction=reduction, **options)(x, target)
     ref = torch_cls(reduction=reduction, **torch_options)(tx, torch.tensor(target))
-    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(out.array, ref.detach().numpy(), rtol=1e-10, atol=1e-12)
     projection = R.normal(size=ref.shape)
     (out * Tensor(projection)).sum().backward()
     (ref * torch.tensor(projection)).sum().backward()
-    np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(x.grad.array, tx.grad.numpy(), rtol=1e-9, atol=1e-12)
 
 
 def test_bce_with_logits_is_stable_for_huge_logits():
     logits = Tensor(np.array([1000.0, -1000.0]), requires_grad=True)
     loss = F.binary_cross_entropy_with_logits(logits, np.array([0.0, 1.0]), reduction="sum")
     loss.backward()
-    assert loss.data == 2000.0 and np.allclose(logits.grad.data, [1.0, -1.0])
+    assert loss.array == 2000.0 and np.allclose(logits.grad.array, [1.0, -1.0])
     ref = TF.binary_cross_entropy_with_logits(torch.tensor([1000.0, -1000.0]), torch.tensor([0.0, 1.0]),
                                               reduction="sum")
     assert ref.item() == 2000.0
@@ -81,7 +81,7 @@ def test_micrograd_max_margin_is_multi_margin_on_two_scores():
     scores, y = R.normal(size=5), np.where(R.random(5) < 0.5, -1.0, 1.0)
     pairs = Tensor(np.stack([-scores / 2, scores / 2], axis=1))
     ours = F.multi_margin_loss(pairs, (y > 0).astype(np.int64), reduction="sum")
-    assert float(ours.data) == pytest.approx(np.maximum(0, 1 - y * scores).sum() / 2)
+    assert float(ours.array) == pytest.approx(np.maximum(0, 1 - y * scores).sum() / 2)
 
 
 def test_losses_reject_bad_arguments():

@@ -55,8 +55,8 @@ def test_state_dict_keys_match_pytorch_layers():
 def test_load_state_dict_checks_keys_and_shapes():
     model, other = TwoLayer(), TwoLayer()
     model.load_state_dict(other.state_dict())
-    np.testing.assert_array_equal(model.fc1.weight.data, other.fc1.weight.data)
-    assert model.fc1.weight.data is not other.fc1.weight.data  # copied, not aliased
+    np.testing.assert_array_equal(model.fc1.weight.array, other.fc1.weight.array)
+    assert model.fc1.weight.array is not other.fc1.weight.array  # copied, not aliased
     state = OrderedDict(other.state_dict())
     state["fc2.weight"] = np.zeros((3, 4))
     with pytest.raises(ValueError, match=r"size mismatch for 'fc2.weight': the checkpoint has shape "
@@ -81,11 +81,11 @@ def test_train_eval_zero_grad_and_dtype():
     out.sum().backward()
     assert all(p.grad is not None for p in model.parameters())
     model.zero_grad(set_to_none=False)
-    assert all(p.grad is not None and not p.grad.data.any() for p in model.parameters())
+    assert all(p.grad is not None and not p.grad.array.any() for p in model.parameters())
     model.zero_grad()
     assert all(p.grad is None for p in model.parameters())
-    assert model.double().fc1.weight.data.dtype == np.float64
-    assert model.bn.num_batches_tracked.data.dtype == np.int64  # integers are not cast
+    assert model.double().fc1.weight.array.dtype == np.float64
+    assert model.bn.num_batches_tracked.array.dtype == np.int64  # integers are not cast
     assert model.to("cpu") is model
     with pytest.raises(ValueError, match="unknown device 'tpu'"):
         model.to("tpu")
@@ -111,7 +111,7 @@ def test_forward_hooks_can_observe_and_replace():
     layer(Tensor(np.ones((3, 2), dtype=np.float32)))
     assert seen == [(3, 2)]
     layer.register_forward_hook(lambda m, inputs, out: out * 0)
-    assert not layer(Tensor(np.ones((1, 2), dtype=np.float32))).data.any()
+    assert not layer(Tensor(np.ones((1, 2), dtype=np.float32))).array.any()
 
 
 def test_repr_is_a_readable_tree_like_pytorch():
@@ -147,13 +147,13 @@ def test_init_functions_follow_their_formulas():
     tinygrad_edu.manual_seed(0)
     w = nn.Parameter(np.zeros((200, 300), dtype=np.float64))
     nn.init.xavier_uniform_(w)
-    assert np.abs(w.data).max() <= np.sqrt(6 / 500) and abs(w.data.std() - np.sqrt(2 / 500)) < 2e-3
+    assert np.abs(w.array).max() <= np.sqrt(6 / 500) and abs(w.array.std() - np.sqrt(2 / 500)) < 2e-3
     nn.init.kaiming_normal_(w, nonlinearity="relu")
-    assert abs(w.data.std() - np.sqrt(2 / 300)) < 2e-3
+    assert abs(w.array.std() - np.sqrt(2 / 300)) < 2e-3
     nn.init.kaiming_uniform_(w, mode="fan_out", nonlinearity="relu")
-    assert np.abs(w.data).max() <= np.sqrt(6 / 200)
+    assert np.abs(w.array).max() <= np.sqrt(6 / 200)
     nn.init.xavier_normal_(w, gain=nn.init.calculate_gain("tanh"))
-    assert abs(w.data.std() - 5 / 3 * np.sqrt(2 / 500)) < 3e-3
+    assert abs(w.array.std() - 5 / 3 * np.sqrt(2 / 500)) < 3e-3
     expected_gain = torch.nn.init.calculate_gain("leaky_relu", 0.2)
     assert nn.init.calculate_gain("leaky_relu", 0.2) == pytest.approx(expected_gain)
     with pytest.raises(ValueError, match=r"at least 2 dimensions, got shape \(3,\)"):
@@ -166,8 +166,8 @@ def test_clip_grad_norm_is_reachable_from_nn_utils():
     layer = nn.Linear(2, 2)
     layer(Tensor(np.full((1, 2), 100.0, dtype=np.float32))).sum().backward()
     total = nn.utils.clip_grad_norm_(layer.parameters(), 1.0)
-    norm = np.sqrt(sum((p.grad.data.astype(np.float64) ** 2).sum() for p in layer.parameters()))
-    assert float(total.data) > 1.0 and norm == pytest.approx(1.0, rel=1e-5)
+    norm = np.sqrt(sum((p.grad.array.astype(np.float64) ** 2).sum() for p in layer.parameters()))
+    assert float(total.array) > 1.0 and norm == pytest.approx(1.0, rel=1e-5)
 
 
 def test_conv_repr_matches_pytorch():
@@ -201,7 +201,7 @@ def test_training_step_and_checkpoint_on_a_non_numpy_device(tmp_path):
     fresh_opt = optim.Adam(fresh.parameters(), lr=0.1)
     fresh_opt.load_state_dict(checkpoint["opt"])
     assert fresh[0].weight.device == "strict"
-    assert all(type(v) is type(fresh[0].weight.data) for s in fresh_opt.state.values() for v in s.values()
+    assert all(type(v) is type(fresh[0].weight.array) for s in fresh_opt.state.values() for v in s.values()
                if not isinstance(v, int))
     np.testing.assert_array_equal(fresh[0].weight.numpy(), model[0].weight.numpy())
 

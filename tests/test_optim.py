@@ -35,7 +35,7 @@ def _run(opt_ours, opt_torch, ours, theirs, steps, sched=None):
             sched[1].step()
             assert sched[0].get_last_lr() == pytest.approx(sched[1].get_last_lr(), rel=1e-12, abs=1e-15)
         for p, q in zip(ours, theirs):
-            np.testing.assert_allclose(p.data, q.detach().numpy(), rtol=1e-12, atol=1e-13)
+            np.testing.assert_allclose(p.array, q.detach().numpy(), rtol=1e-12, atol=1e-13)
 
 
 OPTIMIZERS = [
@@ -82,7 +82,7 @@ def test_state_dict_resumes_exactly(name, options):
 
     def steps(opt, params, first, count):
         for step in range(first, first + count):
-            for p, g in zip(params, _grads([p.data for p in params], step)):
+            for p, g in zip(params, _grads([p.array for p in params], step)):
                 p.grad = Tensor(g)
             opt.step()
 
@@ -95,14 +95,14 @@ def test_state_dict_resumes_exactly(name, options):
     fresh.load_state_dict(saved)
     steps(fresh, resumed, 5, 5)
     for a, b in zip(straight, resumed):
-        np.testing.assert_array_equal(a.data, b.data)
+        np.testing.assert_array_equal(a.array, b.array)
 
 
 def test_load_state_dict_names_mismatches():
     ours, _ = _make_params()
     opt = optim.Adam(ours)
     for p in ours:
-        p.grad = Tensor(np.ones_like(p.data))
+        p.grad = Tensor(np.ones_like(p.array))
     opt.step()
     saved = opt.state_dict()
     saved["state"][1]["exp_avg"] = np.zeros((5,))
@@ -118,9 +118,9 @@ def test_zero_grad_and_argument_errors():
     ours, _ = _make_params()
     opt = optim.SGD(ours, lr=0.1)
     for p in ours:
-        p.grad = Tensor(np.ones_like(p.data))
+        p.grad = Tensor(np.ones_like(p.array))
     opt.zero_grad(set_to_none=False)
-    assert all(p.grad is not None and not p.grad.data.any() for p in ours)
+    assert all(p.grad is not None and not p.grad.array.any() for p in ours)
     opt.zero_grad()
     assert all(p.grad is None for p in ours)
     opt.step()  # no gradients: nothing moves, nothing breaks
@@ -185,10 +185,10 @@ def test_clip_grad_norm_matches_pytorch(norm_type, max_norm):
         p.grad, q.grad = Tensor(g.copy()), torch.tensor(g.copy())
     total = optim.clip_grad_norm_(ours, max_norm, norm_type=norm_type)
     expected = torch.nn.utils.clip_grad_norm_(theirs, max_norm, norm_type=norm_type)
-    assert float(total.data) == pytest.approx(expected.item(), rel=1e-12)
+    assert float(total.array) == pytest.approx(expected.item(), rel=1e-12)
     for p, q in zip(ours, theirs):
-        np.testing.assert_allclose(p.grad.data, q.grad.numpy(), rtol=1e-12)
-    ours[0].grad.data[0, 0] = np.nan
+        np.testing.assert_allclose(p.grad.array, q.grad.numpy(), rtol=1e-12)
+    ours[0].grad.array[0, 0] = np.nan
     with pytest.raises(RuntimeError, match="clip_grad_norm_: the total .*-norm of the gradients is nan"):
         optim.clip_grad_norm_(ours, 1.0, norm_type=norm_type, error_if_nonfinite=True)
 
@@ -197,7 +197,7 @@ def test_step_with_closure_and_added_param_group():
     ours, _ = _make_params()
     opt = optim.SGD([ours[0]], lr=0.5)
     opt.add_param_group({"params": ours[1], "lr": 0.0})
-    before = [p.data.copy() for p in ours]
+    before = [p.array.copy() for p in ours]
 
     def closure():
         opt.zero_grad()
@@ -206,7 +206,7 @@ def test_step_with_closure_and_added_param_group():
         return loss
 
     loss = opt.step(closure)
-    assert float(loss.data) == pytest.approx(sum((b ** 2).sum() for b in before))
-    np.testing.assert_allclose(ours[0].data, before[0] * 0.0, atol=1e-12)  # p - 0.5 * 2p
-    np.testing.assert_array_equal(ours[1].data, before[1])  # lr 0 in its own group
+    assert float(loss.array) == pytest.approx(sum((b ** 2).sum() for b in before))
+    np.testing.assert_allclose(ours[0].array, before[0] * 0.0, atol=1e-12)  # p - 0.5 * 2p
+    np.testing.assert_array_equal(ours[1].array, before[1])  # lr 0 in its own group
     assert "Parameter Group 1" in repr(opt) and "lr: 0.0" in repr(opt)

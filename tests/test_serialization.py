@@ -29,7 +29,7 @@ def test_round_trip_keeps_structure_types_and_bits(tmp_path):
     np.testing.assert_array_equal(out["weights"], obj["weights"])
     assert out["ints"].dtype == np.int32
     assert isinstance(out["tensor"], Tensor) and out["tensor"].requires_grad
-    np.testing.assert_array_equal(out["tensor"].data, [1.5, -2.0])
+    np.testing.assert_array_equal(out["tensor"].array, [1.5, -2.0])
     assert out[7] == {"step": 3, "lr": 0.1 + 0.2, "betas": (0.9, 0.999), "flag": True, "none": None}
     assert out["list"] == [1, "two", 3.0] and out["scalar"] == 2.5
     assert out["zero_d"].shape == () and out["zero_d"] == 7

@@ -34,10 +34,10 @@ def test_event_gradients_match_backward_and_pytorch_without_touching_grads():
     assert a.grad is None and b.grad is None            # the snapshot never mutates the user's graph
     grads = final_grads(snap)
     loss.backward()
-    ta = torch.tensor(a.data, requires_grad=True)
-    tb = torch.tensor(b.data, requires_grad=True)
+    ta = torch.tensor(a.array, requires_grad=True)
+    tb = torch.tensor(b.array, requires_grad=True)
     ((ta * tb).tanh() @ tb).sum().backward()
-    np.testing.assert_allclose(grads["v0"]["data"], a.grad.data, rtol=1e-12)
+    np.testing.assert_allclose(grads["v0"]["data"], a.grad.array, rtol=1e-12)
     np.testing.assert_allclose(grads["v1"]["data"], tb.grad.numpy(), rtol=1e-12)
     assert final_grads(snapshot(loss)) == grads             # after backward: same events, same ids
 

@@ -32,7 +32,7 @@ def test_two_layer_mlp_learns_with_plain_gradient_descent(device):
         loss.backward()
         with tg.no_grad():
             for p in params:
-                p.data -= 0.5 * p.grad.data
+                p.array -= 0.5 * p.grad.array
                 p.grad = None
         losses.append(loss.item())
     accuracy = ((x @ w1 + b1).tanh() @ w2 + b2).argmax(dim=1) == y

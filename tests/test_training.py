@@ -76,9 +76,9 @@ def test_lstm_learns_the_running_count_of_a_bit_sequence():
         sched.step()
     bits = rng.integers(0, 2, size=(500, length, 1)).astype(np.float32)
     with tg.no_grad():
-        counts = model(Tensor(bits)).data * length
+        counts = model(Tensor(bits)).array * length
     assert np.abs(counts - np.cumsum(bits, axis=1)).max() < 0.5  # every count rounds to the truth
-    assert float(loss.data) < 1e-3
+    assert float(loss.array) < 1e-3
 
 
 @pytest.mark.slow
@@ -138,7 +138,7 @@ def test_checkpoint_resume_is_bit_exact(tmp_path):
     assert checkpoint["epoch"] == 5
     _steps(*resumed, batches[5:])
     for (name, a), b in zip(straight[0].state_dict().items(), resumed[0].state_dict().values()):
-        np.testing.assert_array_equal(a.data, b.data, err_msg=name)
+        np.testing.assert_array_equal(a.array, b.array, err_msg=name)
     assert straight[1].param_groups[0]["lr"] == resumed[1].param_groups[0]["lr"]
 
 

@@ -1,50 +1,59 @@
 """tinygrad_edu: a small deep learning framework for teaching how deep learning frameworks work."""
-from .scope import name_scope
 from .scalar import Value
-from .autograd import grad
-from .creation import (
+from .tensor import (
+    Tensor,
     arange,
+    avg_pool2d,
+    bool_,
+    broadcast_to,
+    cat,
+    chunk,
+    concatenate,
+    conv2d,
+    detect_anomaly,
+    dropout,
+    einsum,
     empty,
+    enable_grad,
     eye,
+    float32,
+    float64,
     from_numpy,
     full,
     full_like,
+    gather,
+    grad,
+    gradcheck,
+    int32,
+    int64,
+    is_grad_enabled,
     linspace,
     manual_seed,
+    matmul,
+    max_pool2d,
+    maximum,
+    minimum,
+    name_scope,
+    no_grad,
     ones,
     ones_like,
+    pad,
     rand,
     rand_like,
     randint,
     randn,
     randn_like,
+    split,
+    stack,
     tensor,
+    where,
     zeros,
     zeros_like,
 )
-from .dtypes import bool_, float32, float64, int32, int64
-from .gradcheck import gradcheck
-from .grad_mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad
-from .tensor import (
-    Tensor,
-    broadcast_to,
-    cat,
-    chunk,
-    concatenate,
-    gather,
-    matmul,
-    maximum,
-    minimum,
-    pad,
-    split,
-    stack,
-    where,
-)
-from . import function_forms as _function_forms
-from .functional_conv import avg_pool2d, conv2d, dropout, einsum, max_pool2d
+from .tensor import FUNCTION_FORMS as _FUNCTION_FORMS
 from .viz import draw, snapshot
 from . import data, distributed, nn, optim
-from .serialization import load, save
+from .io import load, save
 from .training import fit
 
 __all__ = ["Value", "name_scope", "draw", "snapshot"]
@@ -58,5 +67,5 @@ __all__ += [
 __all__ += ["nn", "optim", "data", "distributed", "save", "load"]
 __all__ += ["fit"]
 __all__ += ["conv2d", "max_pool2d", "avg_pool2d", "dropout", "einsum"]
-globals().update({name: getattr(_function_forms, name) for name in _function_forms.NAMES})
-__all__ += list(_function_forms.NAMES)
+globals().update(_FUNCTION_FORMS)
+__all__ += list(_FUNCTION_FORMS)

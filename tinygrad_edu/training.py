@@ -3,7 +3,7 @@
 The loop is the textbook one (zero_grad, forward, loss, backward, step) so students can read it and
 then write it themselves. `tqdm.auto` shows a widget in Jupyter and a text bar in a terminal.
 """
-from .grad_mode import no_grad
+from .tensor import no_grad
 
 
 class History:
@@ -50,10 +50,10 @@ class History:
 
 def _correct(output, target):
     """Number of right predictions when the output is (N, C) scores and the target (N,) class indices."""
-    y = target.data
+    y = target.array
     if output.ndim != 2 or y.ndim != 1 or y.dtype.kind not in "iu":
         return None
-    return int((output.data.argmax(axis=1) == y).sum())
+    return int((output.array.argmax(axis=1) == y).sum())
 
 
 def _run_epoch(model, loader, loss_fn, optimizer=None, bar=None):
@@ -66,14 +66,14 @@ def _run_epoch(model, loader, loss_fn, optimizer=None, bar=None):
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-        n = len(y.data)
-        total_loss += float(loss.data) * n
+        n = len(y.array)
+        total_loss += float(loss.array) * n
         right = _correct(output, y)
         correct = None if right is None or correct is None else correct + right
         count += n
         if bar is not None:
             bar.update(1)
-            bar.set_postfix(loss=f"{float(loss.data):.4f}")
+            bar.set_postfix(loss=f"{float(loss.array):.4f}")
     if count == 0:
         raise ValueError("fit: the loader produced no batches")
     return total_loss / count, None if correct is None else correct / count

@@ -59,7 +59,7 @@ def _tinygrad_edu_step(images, labels, params):
     def step():
         _lenet_loss(F, x, y, p).backward()
         for t in p.values():
-            t.data -= LR * t.grad.data
+            t.array -= LR * t.grad.array
             t.grad = None
         return p
 

@@ -15,8 +15,8 @@ class Dataset:
 
 
 def _as_array(x):
-    """Tensors keep their array in `.data`; everything else goes through NumPy."""
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+    """Tensors keep their array in `.array`; everything else goes through NumPy."""
+    return x.array if isinstance(x, Tensor) else np.asarray(x)
 
 
 class TensorDataset(Dataset):

@@ -11,7 +11,7 @@ import json
 
 import numpy as np
 
-from .. import Tensor, from_numpy
+from ..tensor import Tensor, from_numpy
 from .group import current, mpi
 
 _REDUCIBLE = "iuf"      # MPI reduces integers and floats; bool and float16 need a cast first
@@ -33,16 +33,16 @@ def _host(tensor: Tensor, where: str):
     if not isinstance(tensor, Tensor):
         raise TypeError(f"{where}: expected a Tensor, got {type(tensor).__name__}")
     host = tensor.numpy()
-    if host is tensor.data and not host.flags.writeable:
+    if host is tensor.array and not host.flags.writeable:
         raise ValueError(f"{where}: the tensor's memory is read-only (a broadcast view?); "
                          "call .clone() first")
-    shared = host is tensor.data and host.flags.c_contiguous
+    shared = host is tensor.array and host.flags.c_contiguous
     return (host if shared else np.array(host, order="C")).reshape(-1), shared
 
 
 def _write_back(tensor: Tensor, flat: np.ndarray) -> None:
     values = flat.reshape(tensor.shape)
-    tensor.data[...] = values if tensor.device == "cpu" else Tensor(values, device=tensor.device).data
+    tensor.array[...] = values if tensor.device == "cpu" else Tensor(values, device=tensor.device).array
 
 
 def all_reduce(tensor: Tensor, op: ReduceOp = ReduceOp.SUM) -> None:
@@ -117,7 +117,7 @@ def all_gather_object(object_list: list, obj) -> None:
 def broadcast_coalesced(tensors, src: int = 0) -> None:
     """Broadcast many tensors as one message per dtype (what DistributedDataParallel does with a model's
     parameters and buffers): one large message costs far less than many small ones."""
-    by_dtype = {}
+    by_dtype: dict = {}
     for t in tensors:
         by_dtype.setdefault(t.dtype, []).append(t)
     for dtype, group in by_dtype.items():

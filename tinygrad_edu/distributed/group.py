@@ -56,7 +56,7 @@ class _Group:
         self.comm, self.rank, self.size = comm, comm.Get_rank(), comm.Get_size()
         self.timeout = timeout
         self.count = 0                 # collectives so far; a timeout names the one that hung
-        self._waiting = None           # (name, number, start) while inside a collective
+        self._waiting: tuple | None = None   # (name, number, start) while inside a collective
         self._stop = threading.Event()
         self._previous_hook = sys.excepthook
         if self.size > 1:              # a group of one cannot wait for anybody

@@ -21,8 +21,7 @@ import textwrap
 import time
 from pathlib import Path
 
-import tinygrad_edu  # for save/load, looked up when run() is called: this module loads while the package does
-
+from ..io import load, save
 from .group import MARKER, MPI_INSTALL_HINT, is_available
 
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -78,7 +77,7 @@ def _environment(nprocs: int, threads) -> dict:
         env.setdefault(var, str(per_rank))
     if nprocs > (os.cpu_count() or 1):   # a rank waiting in a collective sleeps, not spins on a shared core
         env.setdefault("MPIR_CVAR_ENABLE_HEAVY_YIELD", "1")
-    root = str(Path(tinygrad_edu.__file__).resolve().parent.parent)
+    root = str(Path(__file__).resolve().parents[2])          # the folder holding this tinygrad_edu
     paths = [root, *(p for p in sys.path if p and os.path.isdir(p))]
     paths += env.get("PYTHONPATH", "").split(os.pathsep)
     env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(p for p in paths if p))
@@ -90,7 +89,8 @@ class _Output:
 
     def __init__(self, folder: Path, nprocs: int, echo: bool):
         self.folder, self.nprocs, self.echo = folder, nprocs, echo
-        self.offsets, self.partial = {}, {}
+        self.offsets: dict = {}
+        self.partial: dict = {}
 
     def poll(self, final=False):
         for rank in range(self.nprocs):
@@ -183,7 +183,7 @@ def run(target, nprocs: int = 2, args=(), timeout=None, echo: bool = True, threa
         (folder / "job.json").write_text(json.dumps(job))
         if not script:
             try:
-                tinygrad_edu.save(list(args), folder / "args")
+                save(list(args), folder / "args")
             except TypeError as err:
                 raise TypeError(f"run: args must be plain data to reach the other processes: {err}") from None
         command = [launcher, "-n", str(nprocs), "-outfile-pattern", str(folder / "%r.out"),
@@ -212,4 +212,4 @@ def run(target, nprocs: int = 2, args=(), timeout=None, echo: bool = True, threa
             raise _failure(what, nprocs, proc.returncode, output, log_text, folder)
         if script:
             return [output.text(rank, "out") for rank in range(nprocs)]
-        return [tinygrad_edu.load(folder / f"rank{rank}.result") for rank in range(nprocs)]
+        return [load(folder / f"rank{rank}.result") for rank in range(nprocs)]

@@ -12,7 +12,7 @@ import runpy
 import sys
 from pathlib import Path
 
-from .. import load, save
+from ..io import load, save
 from .group import fail, mpi
 
 

@@ -5,7 +5,7 @@ from .attention import MultiheadAttention
 from .containers import ModuleDict, ModuleList, Sequential
 from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, MaxPool2d
 from .linear import Bilinear, Flatten, Identity, Linear
-from .loss import (
+from .losses import (
     BCELoss,
     BCEWithLogitsLoss,
     CrossEntropyLoss,

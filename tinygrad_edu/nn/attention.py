@@ -43,7 +43,7 @@ class MultiheadAttention(Module):
         """One additive float mask of shape (N, heads, L, S) (or broadcastable), or None."""
         mask = None
         if attn_mask is not None:
-            m = F.additive_mask(attn_mask, dtype, xp).data
+            m = F.additive_mask(attn_mask, dtype, xp).array
             if m.ndim == 3:
                 if m.shape != (batch * self.num_heads, L, S):
                     raise ValueError(f"MultiheadAttention: 3-D attn_mask must have shape "
@@ -53,7 +53,7 @@ class MultiheadAttention(Module):
                 raise ValueError(f"MultiheadAttention: 2-D attn_mask must have shape {(L, S)}, got {m.shape}")
             mask = m
         if key_padding_mask is not None:
-            k = F.additive_mask(key_padding_mask, dtype, xp).data
+            k = F.additive_mask(key_padding_mask, dtype, xp).array
             if k.shape != (batch, S):
                 raise ValueError(f"MultiheadAttention: key_padding_mask must have shape {(batch, S)}, "
                                  f"got {k.shape}")
@@ -74,10 +74,10 @@ class MultiheadAttention(Module):
             raise ValueError(f"MultiheadAttention: expected embedding size {self.embed_dim}, "
                              f"got query of shape {tuple(query.shape)}")
         L, N, S = query.shape[0], query.shape[1], key.shape[0]
-        xp = xp_of(query.data)
+        xp = xp_of(query.array)
         if is_causal and attn_mask is None:
             attn_mask = F.causal_mask(L, S, xp)
-        mask = self._combined_mask(attn_mask, key_padding_mask, N, L, S, query.data.dtype, xp)
+        mask = self._combined_mask(attn_mask, key_padding_mask, N, L, S, query.array.dtype, xp)
         q, k, v = self._heads(query, 0, N), self._heads(key, 1, N), self._heads(value, 2, N)
         dropout_p = self.dropout if self.training else 0.0
         out, weights = F.attention(q, k, v, None if mask is None else Tensor(mask), dropout_p)

@@ -1,5 +1,5 @@
 """Convolution and pooling layers; the arithmetic lives in `tinygrad_edu.functional_conv`."""
-from .. import functional_conv as FC
+from ..tensor import avg_pool2d, conv2d, max_pool2d
 from . import functional as F
 from . import init
 from .linear import empty_parameter
@@ -60,7 +60,7 @@ class Conv2d(_ConvNd):
         super().__init__(in_channels, out_channels, kernel, stride, padding, dilation, groups, bias)
 
     def forward(self, x):
-        return FC.conv2d(x, self.weight, self.bias, stride=self.stride, padding=self.padding,
+        return conv2d(x, self.weight, self.bias, stride=self.stride, padding=self.padding,
                          dilation=self.dilation, groups=self.groups)
 
 
@@ -73,7 +73,7 @@ class MaxPool2d(Module):
         self.dilation, self.ceil_mode = dilation, ceil_mode
 
     def forward(self, x):
-        return FC.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode)
+        return max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode)
 
     def extra_repr(self):
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
@@ -88,7 +88,7 @@ class AvgPool2d(Module):
         self.kernel_size, self.stride, self.padding = kernel_size, stride or kernel_size, padding
 
     def forward(self, x):
-        return FC.avg_pool2d(x, self.kernel_size, self.stride, self.padding)
+        return avg_pool2d(x, self.kernel_size, self.stride, self.padding)
 
     def extra_repr(self):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"

@@ -8,8 +8,7 @@ import math
 import numpy as np
 
 from ..backend import xp_of
-from ..functional_conv import avg_pool2d, conv2d, dropout, max_pool2d
-from ..tensor import Tensor, stack
+from ..tensor import Tensor, avg_pool2d, conv2d, dropout, max_pool2d, stack
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -106,7 +105,7 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
     axes = (0,) + tuple(range(2, x.ndim))
     shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
     if training:
-        count = x.data.size // x.shape[1]
+        count = x.array.size // x.shape[1]
         if count < 2:
             raise ValueError(f"batch_norm: need more than 1 value per channel in training, "
                              f"got input {tuple(x.shape)}")
@@ -114,15 +113,15 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
         centered = x - mean
         var = (centered * centered).mean(axis=axes, keepdims=True)
         if running_mean is not None:
-            running_mean.data *= 1 - momentum
-            running_mean.data += momentum * mean.data.reshape(-1)
-            running_var.data *= 1 - momentum
-            running_var.data += momentum * var.data.reshape(-1) * count / (count - 1)
+            running_mean.array *= 1 - momentum
+            running_mean.array += momentum * mean.array.reshape(-1)
+            running_var.array *= 1 - momentum
+            running_var.array += momentum * var.array.reshape(-1) * count / (count - 1)
     else:
         if running_mean is None:
             raise ValueError("batch_norm: eval mode needs running statistics (track_running_stats=True)")
-        centered = x - Tensor(running_mean.data.reshape(shape))
-        var = Tensor(running_var.data.reshape(shape))
+        centered = x - Tensor(running_mean.array.reshape(shape))
+        var = Tensor(running_var.array.reshape(shape))
     out = centered / (var + eps).sqrt()
     if weight is not None:
         out = out * weight.reshape(shape)
@@ -131,8 +130,8 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
 
 def embedding(indices, weight, padding_idx=None):
     """Rows of `weight` picked by integer `indices`; rows at `padding_idx` get no gradient."""
-    idx = indices.data if isinstance(indices, Tensor) else indices
-    xp = xp_of(weight.data)
+    idx = indices.array if isinstance(indices, Tensor) else indices
+    xp = xp_of(weight.array)
     idx = xp.asarray(idx)
     if idx.dtype.kind not in "iu":
         raise TypeError(f"embedding: indices must be integers, got dtype {idx.dtype}")
@@ -142,13 +141,13 @@ def embedding(indices, weight, padding_idx=None):
     out = weight[idx]
     if padding_idx is None:
         return out
-    keep = Tensor((idx != padding_idx)[..., None].astype(weight.data.dtype))
+    keep = Tensor((idx != padding_idx)[..., None].astype(weight.array.dtype))
     return out * keep + weight.detach()[idx] * (1 - keep)
 
 
 def one_hot(indices, num_classes=-1):
     """Integer class indices -> int64 rows with a single 1 (no gradient: it is a constant)."""
-    idx = indices.data if isinstance(indices, Tensor) else np.asarray(indices)
+    idx = indices.array if isinstance(indices, Tensor) else np.asarray(indices)
     xp = xp_of(idx)
     num_classes = int(idx.max()) + 1 if num_classes == -1 else num_classes
     return Tensor((idx[..., None] == xp.arange(num_classes)).astype(np.int64))
@@ -166,7 +165,7 @@ def generate_square_subsequent_mask(size):
 
 def additive_mask(mask, dtype, xp):
     """Boolean masks (True = may not attend) become -inf additions; float masks are added as they are."""
-    mask = mask.data if isinstance(mask, Tensor) else xp.asarray(mask)
+    mask = mask.array if isinstance(mask, Tensor) else xp.asarray(mask)
     if mask.dtype == bool:
         return Tensor(xp.where(mask, -np.inf, 0.0).astype(dtype))
     return Tensor(mask.astype(dtype))
@@ -176,14 +175,14 @@ def attention(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False, scale=Non
     """softmax(q @ kᵀ · scale + mask) @ v, returning (output, attention weights) so lessons can plot
     the weights. Shapes: q (..., L, E), k (..., S, E), v (..., S, Ev); `is_causal` hides the future;
     a boolean mask is True where attention is NOT allowed (MultiheadAttention's convention)."""
-    xp = xp_of(q.data)
+    xp = xp_of(q.array)
     scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
     scores = (q @ k.transpose(-2, -1)) * scale
     if is_causal:
         hidden = causal_mask(q.shape[-2], k.shape[-2], xp)
-        scores = scores + additive_mask(hidden, scores.data.dtype, xp)
+        scores = scores + additive_mask(hidden, scores.array.dtype, xp)
     if attn_mask is not None:
-        scores = scores + additive_mask(attn_mask, scores.data.dtype, xp)
+        scores = scores + additive_mask(attn_mask, scores.array.dtype, xp)
     weights = scores.softmax(-1)
     if dropout_p:
         weights = dropout(weights, dropout_p, True)  # returned after dropout, as PyTorch's attention does
@@ -197,7 +196,7 @@ def scaled_dot_product_attention(q, k, v, attn_mask=None, dropout_p=0.0, is_caus
     of MultiheadAttention's masks (and of `attention`'s).
     """
     if attn_mask is not None:
-        mask = attn_mask.data if isinstance(attn_mask, Tensor) else attn_mask
+        mask = attn_mask.array if isinstance(attn_mask, Tensor) else attn_mask
         attn_mask = ~mask if mask.dtype == bool else attn_mask
     return attention(q, k, v, attn_mask, dropout_p, is_causal, scale)[0]
 

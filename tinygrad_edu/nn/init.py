@@ -9,16 +9,16 @@ import math
 import numpy as np
 
 from ..backend import device_of, to_device
-from ..creation import generator
+from ..tensor import generator
 
 
 def _fill(tensor, values):
-    tensor.data[...] = to_device(np.asarray(values, dtype=tensor.data.dtype), device_of(tensor.data))
+    tensor.array[...] = to_device(np.asarray(values, dtype=tensor.array.dtype), device_of(tensor.array))
     return tensor
 
 
 def _shape(tensor):
-    return tuple(tensor.data.shape)
+    return tuple(tensor.array.shape)
 
 
 def calculate_fan_in_and_fan_out(tensor):

@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from ..dtypes import DEFAULT_FLOAT
+from ..tensor.dtypes import DEFAULT_FLOAT
 from . import functional as F
 from . import init
 from .module import Module

@@ -1,4 +1,4 @@
-"""Loss functions with PyTorch's arguments: `reduction` is "mean" (default), "sum" or "none".
+"""Loss functions and loss modules with PyTorch's arguments: `reduction` is "mean" (default), "sum" or "none".
 
 Class-index targets are turned into one-hot constants, so the loss is an ordinary product
 and sum that the graph drawing can show step by step.
@@ -7,6 +7,7 @@ import numpy as np
 
 from ..backend import xp_of
 from ..tensor import Tensor
+from .module import Module
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -30,7 +31,7 @@ def _same_shape(name, input, target):
 
 
 def _tensor(x, like):
-    return x if isinstance(x, Tensor) else Tensor(xp_of(like.data).asarray(x, dtype=like.data.dtype))
+    return x if isinstance(x, Tensor) else Tensor(xp_of(like.array).asarray(x, dtype=like.array.dtype))
 
 
 def mse_loss(input, target, reduction="mean"):
@@ -58,8 +59,8 @@ def _nll_from_log_probs(name, logp, target, weight, ignore_index, reduction, lab
     """Shared by nll_loss and cross_entropy: logp is (N, C, ...) log-probabilities, target class indices."""
     check_reduction(name, reduction)
     C = logp.shape[1] if logp.ndim > 1 else logp.shape[0]
-    t = target.data if isinstance(target, Tensor) else np.asarray(target)
-    xp = xp_of(logp.data)
+    t = target.array if isinstance(target, Tensor) else np.asarray(target)
+    xp = xp_of(logp.array)
     t = xp.asarray(t)
     expected = (tuple(logp.shape[:1]) + tuple(logp.shape[2:])) if logp.ndim > 1 else ()
     if tuple(t.shape) != expected:
@@ -73,7 +74,7 @@ def _nll_from_log_probs(name, logp, target, weight, ignore_index, reduction, lab
         raise IndexError(f"{name}: target values must be in [0, {C}) or ignore_index={ignore_index}, "
                          f"got values in [{int(t.min())}, {int(t.max())}]")
     rows = _classes_last(logp)
-    dtype = logp.data.dtype
+    dtype = logp.array.dtype
     w = xp.ones(C, dtype=dtype) if weight is None else xp.asarray(_data(weight), dtype=dtype)
     picked = (t[:, None] == xp.arange(C)) & valid[:, None]
     row_weight = (picked * w).sum(axis=1)
@@ -89,7 +90,7 @@ def _nll_from_log_probs(name, logp, target, weight, ignore_index, reduction, lab
 
 
 def _data(x):
-    return x.data if isinstance(x, Tensor) else x
+    return x.array if isinstance(x, Tensor) else x
 
 
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
@@ -116,8 +117,8 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
 def _soft_cross_entropy(logp, target, weight, reduction, label_smoothing):
     """Cross entropy against class probabilities: -sum_c w_c p_c log q_c per prediction."""
     check_reduction("cross_entropy", reduction)
-    xp = xp_of(logp.data)
-    p = xp.asarray(_data(target), dtype=logp.data.dtype)
+    xp = xp_of(logp.array)
+    p = xp.asarray(_data(target), dtype=logp.array.dtype)
     if tuple(p.shape) != tuple(logp.shape):
         raise ValueError(f"cross_entropy: probability targets must have the input's shape "
                          f"{tuple(logp.shape)}, got {tuple(p.shape)}")
@@ -137,7 +138,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """-(y log p + (1 - y) log(1 - p)) for probabilities p; logs are clamped at -100 as in PyTorch."""
     target = _tensor(target, input)
     _same_shape("binary_cross_entropy", input, target)
-    data = input.data
+    data = input.array
     if bool(((data < 0) | (data > 1)).any()):
         raise ValueError("binary_cross_entropy: input must hold probabilities in [0, 1]; "
                          "use binary_cross_entropy_with_logits for raw scores")
@@ -164,12 +165,12 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
 
 def hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):
     """x where y = 1, max(0, margin - x) where y = -1: pulls similar pairs together, pushes others apart."""
-    t = xp_of(input.data).asarray(_data(target))
+    t = xp_of(input.array).asarray(_data(target))
     if tuple(t.shape) != tuple(input.shape):
         raise ValueError(f"hinge_embedding_loss: input and target shapes differ: {tuple(input.shape)} "
                          f"and {tuple(t.shape)}")
-    positive = Tensor((t == 1).astype(input.data.dtype))
-    negative = Tensor((t == -1).astype(input.data.dtype))
+    positive = Tensor((t == 1).astype(input.array.dtype))
+    negative = Tensor((t == -1).astype(input.array.dtype))
     loss = input * positive + (margin - input).relu() * negative
     return _reduce("hinge_embedding_loss", loss, reduction)
 
@@ -184,19 +185,85 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, reduction="me
     if input.ndim not in (1, 2):
         raise ValueError(f"multi_margin_loss: expected input (N, C) or (C,), got {tuple(input.shape)}")
     x = input.reshape(-1, input.shape[-1])
-    xp = xp_of(x.data)
+    xp = xp_of(x.array)
     N, C = x.shape
     t = xp.asarray(_data(target)).reshape(-1)
     if t.shape[0] != N or bool(((t < 0) | (t >= C)).any()):
         raise ValueError(f"multi_margin_loss: target must hold {N} class indices in [0, {C}), "
                          f"got {t.tolist()}")
-    picked = (t[:, None] == xp.arange(C)).astype(x.data.dtype)
+    picked = (t[:, None] == xp.arange(C)).astype(x.array.dtype)
     correct = (x * Tensor(picked)).sum(axis=1, keepdims=True)
     margins = (margin - correct + x).relu()
     if p == 2:
         margins = margins * margins
     if weight is not None:
-        margins = margins * Tensor(xp.asarray(_data(weight), dtype=x.data.dtype)[t][:, None])
+        margins = margins * Tensor(xp.asarray(_data(weight), dtype=x.array.dtype)[t][:, None])
     loss = (margins * Tensor(1 - picked)).sum(axis=1) / C
     loss = loss if input.ndim == 2 else loss.reshape(())
     return _reduce("multi_margin_loss", loss, reduction)
+
+
+# ----- the same losses as modules: each stores its options and calls the function above -----
+class _Loss(Module):
+    function = None
+
+    def __init__(self, reduction="mean", **options):
+        super().__init__()
+        check_reduction(type(self).__name__, reduction)
+        self.options = dict(options, reduction=reduction)
+
+    def forward(self, input, target):
+        return type(self).function(input, target, **self.options)
+
+    def extra_repr(self):
+        return ", ".join(f"{k}={v!r}" for k, v in self.options.items() if k != "weight")
+
+
+class MSELoss(_Loss):
+    function = mse_loss
+
+
+class L1Loss(_Loss):
+    function = l1_loss
+
+
+class CrossEntropyLoss(_Loss):
+    function = cross_entropy
+
+    def __init__(self, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+        super().__init__(reduction, weight=weight, ignore_index=ignore_index, label_smoothing=label_smoothing)
+
+
+class NLLLoss(_Loss):
+    function = nll_loss
+
+    def __init__(self, weight=None, ignore_index=-100, reduction="mean"):
+        super().__init__(reduction, weight=weight, ignore_index=ignore_index)
+
+
+class BCELoss(_Loss):
+    function = binary_cross_entropy
+
+    def __init__(self, weight=None, reduction="mean"):
+        super().__init__(reduction, weight=weight)
+
+
+class BCEWithLogitsLoss(_Loss):
+    function = binary_cross_entropy_with_logits
+
+    def __init__(self, weight=None, reduction="mean", pos_weight=None):
+        super().__init__(reduction, weight=weight, pos_weight=pos_weight)
+
+
+class HingeEmbeddingLoss(_Loss):
+    function = hinge_embedding_loss
+
+    def __init__(self, margin=1.0, reduction="mean"):
+        super().__init__(reduction, margin=margin)
+
+
+class MultiMarginLoss(_Loss):
+    function = multi_margin_loss
+
+    def __init__(self, p=1, margin=1.0, weight=None, reduction="mean"):
+        super().__init__(reduction, p=p, margin=margin, weight=weight)

@@ -8,10 +8,9 @@ each layer into one box.
 from collections import OrderedDict, namedtuple
 
 from ..backend import device_of, normalize_device, to_device, xp_for
-from ..dtypes import to_dtype
 from ..optim.optimizer import zero_grads
-from ..scope import name_scope
-from ..tensor import to_numpy
+from ..tensor import name_scope, to_numpy
+from ..tensor.dtypes import to_dtype
 from .parameter import Parameter
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -184,9 +183,9 @@ class Module:
         tensors += [p.grad for p in self.parameters() if p.grad is not None]
         for t in tensors:
             if device is not None:
-                t.data = to_device(t.data, device)
-            if dtype is not None and t.data.dtype.kind == "f":
-                t.data = t.data.astype(dtype)
+                t.array = to_device(t.array, device)
+            if dtype is not None and t.array.dtype.kind == "f":
+                t.array = t.array.astype(dtype)
         return self
 
     def double(self):
@@ -232,10 +231,10 @@ class Module:
             if key not in state_dict:
                 continue
             value = to_numpy(state_dict[key])
-            if value.shape != target.data.shape:
+            if value.shape != target.array.shape:
                 raise ValueError(f"{name}.load_state_dict: size mismatch for {key!r}: the checkpoint has "
-                                 f"shape {value.shape}, this model has {target.data.shape}")
-            target.data[...] = to_device(value.astype(target.data.dtype), device_of(target.data))
+                                 f"shape {value.shape}, this model has {target.array.shape}")
+            target.array[...] = to_device(value.astype(target.array.dtype), device_of(target.array))
         return IncompatibleKeys(missing, unexpected)
 
     # ---- printing -----------------------------------------------------------------------------

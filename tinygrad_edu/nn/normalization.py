@@ -1,8 +1,8 @@
 """BatchNorm1d/2d and LayerNorm: normalize activations so deep nets train with larger steps."""
 import numpy as np
 
-from ..dtypes import DEFAULT_FLOAT
 from ..tensor import Tensor
+from ..tensor.dtypes import DEFAULT_FLOAT
 from . import functional as F
 from . import init
 from .linear import empty_parameter
@@ -37,7 +37,7 @@ class _BatchNorm(Module):
                              f"channels on axis 1, got shape {tuple(x.shape)}")
         use_batch = self.training or not self.track_running_stats
         if self.training and self.track_running_stats:
-            self.num_batches_tracked.data += 1
+            self.num_batches_tracked.array += 1
         running = (self.running_mean, self.running_var) if self.track_running_stats else (None, None)
         return F.batch_norm(x, *running, self.weight, self.bias, use_batch, self.momentum, self.eps)
 

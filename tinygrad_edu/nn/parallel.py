@@ -17,11 +17,11 @@ import weakref
 
 import numpy as np
 
-from .. import Tensor, from_numpy, zeros_like
 from ..distributed import all_gather_object, all_reduce, broadcast_coalesced, get_world_size, is_initialized
+from ..tensor import Tensor, from_numpy, zeros_like
 from .module import Module
 
-_REDUCERS = weakref.WeakKeyDictionary()   # module -> the reducer whose hooks sit on its parameters
+_REDUCERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # module -> its parameters' reducer
 
 
 class _Bucket:

@@ -6,7 +6,7 @@ class Parameter(Tensor):
     """A leaf Tensor with `requires_grad=True` by default; `module.w = Parameter(...)` registers it."""
 
     def __init__(self, data, requires_grad=True):
-        super().__init__(data.data if isinstance(data, Tensor) else data, requires_grad=requires_grad)
+        super().__init__(data.array if isinstance(data, Tensor) else data, requires_grad=requires_grad)
 
     def __repr__(self):
         return "Parameter containing:\n" + super().__repr__()

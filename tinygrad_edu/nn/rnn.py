@@ -6,9 +6,8 @@ done for all time steps in one matrix product; only the recurrent part runs per 
 """
 import math
 
-from .. import functional_conv as FC
 from ..backend import xp_of
-from ..tensor import Tensor, cat, stack
+from ..tensor import Tensor, cat, dropout, stack
 from . import init
 from .linear import empty_parameter
 from .module import Module
@@ -66,7 +65,7 @@ class _RNNBase(Module):
         """A (num_layers * directions, N, H) initial state: the given one (checked) or zeros."""
         shape = (self.num_layers * self.directions, batch, self.hidden_size)
         if hx is None:
-            return Tensor(xp_of(like.data).zeros(shape, dtype=like.data.dtype))
+            return Tensor(xp_of(like.array).zeros(shape, dtype=like.array.dtype))
         hx = hx.reshape(shape[0], 1, self.hidden_size) if unbatched and hx.ndim == 2 else hx
         if tuple(hx.shape) != shape:
             raise ValueError(f"{type(self).__name__}: expected initial state of shape {shape}, "
@@ -98,7 +97,7 @@ class _RNNBase(Module):
                 finals.append(state)
             x = outputs[0] if len(outputs) == 1 else cat(outputs, -1)
             if self.dropout and self.training and layer < self.num_layers - 1:
-                x = FC.dropout(x, self.dropout, True)
+                x = dropout(x, self.dropout, True)
         if unbatched:
             x = x.reshape(x.shape[0], x.shape[2])
         out = x.transpose(0, 1) if self.batch_first and not unbatched else x

@@ -1,5 +1,5 @@
 """Embedding and Dropout: a lookup table, and the regularizer that zeroes random activations."""
-from .. import functional_conv as FC
+from ..tensor import dropout
 from . import functional as F
 from . import init
 from .linear import empty_parameter
@@ -19,7 +19,7 @@ class Embedding(Module):
         self.weight = empty_parameter(num_embeddings, embedding_dim)
         init.normal_(self.weight)
         if self.padding_idx is not None:
-            self.weight.data[self.padding_idx] = 0
+            self.weight.array[self.padding_idx] = 0
 
     def forward(self, indices):
         return F.embedding(indices, self.weight, self.padding_idx)
@@ -39,7 +39,7 @@ class Dropout(Module):
         self.p = p
 
     def forward(self, x):
-        return FC.dropout(x, self.p, self.training)
+        return dropout(x, self.p, self.training)
 
     def extra_repr(self):
         return f"p={self.p}"

@@ -1,6 +1,6 @@
 """Primitive ops (one class each, forward and backward side by side); see `base.Op` for the contract."""
 
-from .base import Op, call, unbroadcast
+from .base import Op, call, unbroadcast, vjp
 from .device import ToDevice
 from .elementwise import (
     Abs,
@@ -40,6 +40,7 @@ __all__ = [
     "Op",
     "call",
     "unbroadcast",
+    "vjp",
     "Abs",
     "Add",
     "Cast",

@@ -7,7 +7,7 @@ drawings and (later) static graphs. So an op must be:
   `attrs` holds plain, JSON-able data (ints, floats, strings, tuples, None);
 - pure: the result depends only on the inputs and attrs (randomness arrives as an input, e.g. a mask);
 - array-module agnostic: `xp` is numpy, cupy, the strict test backend, or, for `create_graph=True`,
-  `tinygrad_edu.tensor_xp` (a NumPy-like namespace over Tensors). Ops never import numpy for math.
+  `tinygrad_edu.tensor.graph_xp` (a NumPy-like namespace over Tensors). Ops never import numpy for math.
 
 `backward(xp, g, *inputs, out)` returns one gradient per input (None where none flows), each already
 reduced to that input's shape. It uses only operators (+ - * / ** comparisons), `.shape`, `.ndim`,
@@ -19,6 +19,7 @@ Ops whose input gradients are expensive (matmul, convolution) may set `uses_need
 backward is then also given `needs` (one bool per input), and may return None where False, e.g.
 to skip the gradient of a data batch, which costs a whole matrix multiply and is never used.
 """
+from typing import Any
 
 
 class Op:
@@ -46,6 +47,10 @@ class Op:
         """Given g = dL/d(out), return dL/d(input) for each input (None where no gradient flows)."""
         raise NotImplementedError(f"{type(self).__name__}.backward")
 
+    def describe_mismatch(self, *shapes: tuple):
+        """Why the input shapes don't fit, in the user's words (asked after a forward raised ValueError)."""
+        return f"{self.name}: shapes {' and '.join(map(str, shapes))} don't broadcast"
+
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self.attrs.items())
         return f"{type(self).__name__}({args})"
@@ -55,7 +60,26 @@ def _as_tuples(value):
     return tuple(_as_tuples(v) for v in value) if type(value) in (list, tuple) else value
 
 
-def call(xp, op: Op, *inputs):
+def vjp(op: Op, xp, g, inputs, out, needs) -> tuple:
+    """The vector-Jacobian product of one node: g = dL/d(out) in, dL/d(input) for each input out.
+
+    The one place that calls an op's backward, for the autograd walk and for the drawings' backward
+    steps alike; `needs` (one bool per input) is passed to the ops that use it to skip work.
+
+    For f = a·b the local derivatives are ∂f/∂a = b and ∂f/∂b = a, each times the upstream gradient:
+
+    >>> import numpy as np
+    >>> from tinygrad_edu.ops import Mul
+    >>> a, b = np.array([3.0]), np.array([-4.0])
+    >>> vjp(Mul(), np, np.array([1.0]), [a, b], a * b, [True, True])
+    (array([-4.]), array([3.]))
+    """
+    if op.uses_needs:
+        return op.backward(xp, g, *inputs, out=out, needs=needs)  # type: ignore[call-arg]
+    return op.backward(xp, g, *inputs, out=out)
+
+
+def call(xp, op: Op, *inputs) -> Any:
     """Run `op` inside another op's backward: directly on arrays, or recorded as a graph node when
     `xp` is the Tensor namespace (create_graph=True), so second derivatives flow through it too."""
     record = getattr(xp, "apply_op", None)
@@ -64,7 +88,7 @@ def call(xp, op: Op, *inputs):
     return record(op, *inputs)
 
 
-def unbroadcast(xp, g, shape: tuple):
+def unbroadcast(xp, g, shape: tuple) -> Any:
     """Sum `g` over the axes that broadcasting added or stretched, so it matches `shape` again.
 
     Why: in `a + b` with a of shape (3, 4) and b of shape (4,), b was used 3 times, so its gradient
@@ -89,7 +113,7 @@ def keepdims_shape(shape: tuple, axis) -> tuple:
     return tuple(1 if i in axis else size for i, size in enumerate(shape))
 
 
-def expand_reduced(xp, g, shape: tuple, axis, keepdims: bool):
+def expand_reduced(xp, g, shape: tuple, axis, keepdims: bool) -> Any:
     """Broadcast a reduction's gradient back over the reduced axes (the backward of a sum)."""
     if not keepdims:
         g = g.reshape(keepdims_shape(shape, axis))

@@ -404,6 +404,9 @@ class Compare(Op):
     def forward(self, xp, a, b):
         return _COMPARISONS[self.attrs["kind"]](a, b)
 
+    def describe_mismatch(self, *shapes):
+        return f"{self.attrs['kind']}: shapes {' and '.join(map(str, shapes))} don't broadcast"
+
     def backward(self, xp, g, a, b, *, out):
         return None, None
 

@@ -3,7 +3,7 @@
 from .base import Op, unbroadcast
 
 
-def describe_matmul_mismatch(a_shape: tuple, b_shape: tuple):
+def describe_matmul_mismatch(a_shape: tuple, b_shape: tuple) -> str | None:
     """The error text for incompatible matmul shapes, or None if they fit (checked before forward)."""
     if not a_shape or not b_shape:
         return f"matmul: {a_shape} @ {b_shape}: both operands need at least 1 dimension"
@@ -26,6 +26,9 @@ class MatMul(Op):
 
     def forward(self, xp, a, b):
         return xp.matmul(a, b)
+
+    def describe_mismatch(self, a_shape, b_shape):
+        return describe_matmul_mismatch(a_shape, b_shape)
 
     def backward(self, xp, g, a, b, *, out, needs=(True, True)):
         if a.ndim == 2 and b.ndim == 2:

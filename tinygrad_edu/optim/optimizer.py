@@ -22,7 +22,7 @@ def zero_grads(params, set_to_none=True):
         if set_to_none:
             p.grad = None
         else:
-            p.grad.data[...] = 0
+            p.grad.array[...] = 0
 
 
 class Optimizer:
@@ -68,7 +68,7 @@ class Optimizer:
                 if p.grad is None:
                     continue
                 state = self.state.setdefault(id(p), {})
-                self.update(p.data, p.grad.data, group, state)
+                self.update(p.array, p.grad.array, group, state)
         return loss
 
     def update(self, param, grad, group, state):
@@ -108,17 +108,17 @@ class Optimizer:
             if key not in params:
                 raise ValueError(f"{name}.load_state_dict: state for parameter {key} has no parameter here")
             p = params[key]
-            xp = xp_of(p.data)
+            xp = xp_of(p.array)
             entry = {}
             for k, v in saved.items():
                 if isinstance(v, (int, float)):
                     entry[k] = v
                     continue
                 v = to_numpy(v)
-                if v.shape != p.data.shape:
+                if v.shape != p.array.shape:
                     raise ValueError(f"{name}.load_state_dict: state[{key}][{k!r}] has shape {v.shape}, "
-                                     f"but parameter {key} has shape {p.data.shape}")
-                entry[k] = xp.asarray(v, dtype=p.data.dtype).copy()
+                                     f"but parameter {key} has shape {p.array.shape}")
+                entry[k] = xp.asarray(v, dtype=p.array.dtype).copy()
             new_state[id(p)] = entry
         for group, saved in zip(self.param_groups, saved_groups):
             options = {k: tuple(v) if isinstance(v, list) else v for k, v in saved.items() if k != "params"}

@@ -7,7 +7,10 @@ file knows the engines' attributes (contracts 1 and 2 of the project).
 import json
 import re
 
+from .. import backend
+from ..ops import vjp
 from ..scalar import Value
+from ..tensor import Tensor
 from . import plain
 
 # ∂out/∂input of each scalar op, as the lesson writes it: a and b are the inputs, out the result.
@@ -61,6 +64,7 @@ class ValueAdapter:
 
     def local_texts(self, node, names: list, out_name: str) -> list:
         op = node._op
+        texts: tuple[str, ...]
         if op.startswith("**") and len(node._prev) == 1:
             texts = (f"{op[2:]}·a^({op[2:]}-1)",)
         else:
@@ -93,10 +97,6 @@ class TensorAdapter:
 
     kind = "tensor"
 
-    def __init__(self):
-        from .. import backend
-        self._backend = backend
-
     def parents(self, node):
         return node._parents
 
@@ -113,16 +113,16 @@ class TensorAdapter:
         return "/".join(node._scope)
 
     def shape(self, node) -> list:
-        return list(node.data.shape)
+        return list(node.array.shape)
 
     def dtype(self, node) -> str:
-        return str(node.data.dtype)
+        return str(node.array.dtype)
 
     def value(self, node):
-        return self.to_plain(node.data)
+        return self.to_plain(node.array)
 
     def grad(self, node):
-        return None if node.grad is None else self.to_plain(node.grad.data)
+        return None if node.grad is None else self.to_plain(node.grad.array)
 
     def local_texts(self, node, names: list, out_name: str) -> list:
         local = tuple(getattr(node._op, "local", ()))
@@ -135,31 +135,28 @@ class TensorAdapter:
         return bool(parent.requires_grad) and getattr(node._op, "differentiable", True)
 
     def seed(self, root):
-        return self._backend.xp_of(root.data).ones_like(root.data)
+        return backend.xp_of(root.array).ones_like(root.array)
 
     def contributions(self, node, upstream) -> list:
-        """One gradient per input: the op rebuilt from its attrs, run backward on plain arrays."""
-        op = type(node._op)(**node._op.attrs)
-        inputs = [p.data for p in node._parents]
-        grads = op.backward(self._backend.xp_of(node.data), upstream, *inputs, out=node.data)
-        return [g if self.carries_grad(node, p) else None for g, p in zip(grads, node._parents)]
+        """One gradient per input, from the same vjp the engine's backward uses, on plain arrays."""
+        parents = node._parents
+        needs = [self.carries_grad(node, p) for p in parents]
+        arrays = [p.array for p in parents]
+        grads = vjp(node._op, backend.xp_of(node.array), upstream, arrays, node.array, needs)
+        return [g if need else None for g, need in zip(grads, needs)]
 
     def add(self, a, b):
         return a + b
 
     def to_plain(self, x):
-        return plain.array(self._backend.to_host(x))
+        return plain.array(backend.to_host(x))
 
 
-def adapter_for(root, where: str):
+def adapter_for(root, where: str) -> "ValueAdapter | TensorAdapter":
     """The adapter for `root`'s graph kind, or a clear error naming what was given instead."""
     if isinstance(root, Value):
         return ValueAdapter()
-    try:
-        from ..tensor import Tensor
-    except ImportError:
-        Tensor = None
-    if Tensor is not None and isinstance(root, Tensor):
+    if isinstance(root, Tensor):
         return TensorAdapter()
     raise TypeError(f"{where}: expected a tinygrad_edu Value or Tensor (the result of a computation), "
                     f"got {type(root).__name__} {root!r:.60}")

@@ -8,13 +8,15 @@ import numbers
 
 import numpy as np
 
-from . import backend, dtypes
-from .tensor import Tensor, _shape_arg, _wrap
+from .. import backend
+from . import dtypes
+from .args import shape_arg
+from .core import Tensor, _wrap
 
 _rng = np.random.default_rng()
 
 
-def manual_seed(seed: int):
+def manual_seed(seed: int) -> np.random.Generator:
     """Seed the generator behind rand/randn/randint (and anything else drawing from `generator()`)."""
     global _rng
     if not isinstance(seed, numbers.Integral):
@@ -52,17 +54,17 @@ def from_numpy(array: np.ndarray) -> Tensor:
 
 
 def zeros(*shape, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    return _finish(np.zeros(_shape_arg(shape, "zeros")), dtype, device, requires_grad, "zeros")
+    return _finish(np.zeros(shape_arg(shape, "zeros")), dtype, device, requires_grad, "zeros")
 
 
 def ones(*shape, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    return _finish(np.ones(_shape_arg(shape, "ones")), dtype, device, requires_grad, "ones")
+    return _finish(np.ones(shape_arg(shape, "ones")), dtype, device, requires_grad, "ones")
 
 
 def full(shape, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     if dtype is None:
         dtype = dtypes.infer_dtype(np.asarray(fill_value), from_python=True)
-    return _finish(np.full(_shape_arg((shape,), "full"), fill_value), dtype, device, requires_grad, "full")
+    return _finish(np.full(shape_arg((shape,), "full"), fill_value), dtype, device, requires_grad, "full")
 
 
 def empty(*shape, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
@@ -93,18 +95,18 @@ def eye(n: int, m=None, dtype=None, device=None, requires_grad: bool = False) ->
 
 def rand(*shape, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """Uniform on [0, 1)."""
-    return _finish(_rng.random(_shape_arg(shape, "rand")), dtype, device, requires_grad, "rand")
+    return _finish(_rng.random(shape_arg(shape, "rand")), dtype, device, requires_grad, "rand")
 
 
 def randn(*shape, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """Standard normal."""
-    return _finish(_rng.standard_normal(_shape_arg(shape, "randn")), dtype, device, requires_grad, "randn")
+    return _finish(_rng.standard_normal(shape_arg(shape, "randn")), dtype, device, requires_grad, "randn")
 
 
 def randint(low, high=None, size=(), dtype=None, device=None) -> Tensor:
     if high is None:
         low, high = 0, low
-    host = _rng.integers(low, high, size=_shape_arg((size,), "randint"))
+    host = _rng.integers(low, high, size=shape_arg((size,), "randint"))
     return _finish(host, dtypes.int64 if dtype is None else dtype, device, False, "randint")
 
 

@@ -4,7 +4,7 @@ How it runs: nodes are visited newest-first from a heap (no recursion, so a 100,
 Each node's `Op.backward` turns the gradient of its output into gradients of its inputs, which are
 summed per input; each gradient is dropped as soon as it has been passed on. Gradients are plain
 arrays unless `create_graph=True`, where they are Tensors built by the same backward formulas run on
-`tensor_xp`, so they can be differentiated again.
+`graph_xp`, so they can be differentiated again.
 
 Freed graphs: without `retain_graph`, every node that backward went through is marked freed, and a
 second backward through it raises. Ops save nothing of their own (backward reads the inputs and the
@@ -13,8 +13,10 @@ their inputs, so a graph has no reference cycles and is released the moment its 
 
 from heapq import heappop, heappush
 
-from . import backend, grad_mode, tensor_xp
-from .tensor import Tensor, _wrap, all_finite
+from .. import backend
+from ..ops import vjp
+from . import grad_mode, graph_xp
+from .core import Tensor, _wrap, all_finite
 
 
 def _root_gradient(root: Tensor, gradient, create_graph: bool, where: str):
@@ -24,18 +26,18 @@ def _root_gradient(root: Tensor, gradient, create_graph: bool, where: str):
             "create the inputs with requires_grad=True"
         )
     if gradient is None:
-        if root.data.size != 1:
+        if root.array.size != 1:
             raise RuntimeError(
                 f"{where}: the output has shape {root.shape}, and a gradient can only be created implicitly "
                 f"for one element; pass gradient=<a tensor of shape {root.shape}> (e.g. ones_like(out)), "
                 "or reduce it first with .sum() or .mean()"
             )
-        g = backend.XP_BY_TYPE[type(root.data)].ones_like(root.data)
+        g = backend.XP_BY_TYPE[type(root.array)].ones_like(root.array)
         return _wrap(g, None, (), False) if create_graph else g
     g = gradient if isinstance(gradient, Tensor) else Tensor(gradient, dtype=root.dtype, device=root.device)
     if g.shape != root.shape:
         raise RuntimeError(f"{where}: gradient has shape {g.shape} but the output has shape {root.shape}")
-    return g if create_graph else g.data
+    return g if create_graph else g.array
 
 
 def _freed_error(node: Tensor) -> RuntimeError:
@@ -51,7 +53,7 @@ def _check_grads(op, grads) -> None:
     for i, g in enumerate(grads):
         if g is None:
             continue
-        if not all_finite(backend.to_host(g.data) if isinstance(g, Tensor) else backend.to_host(g)):
+        if not all_finite(backend.to_host(g.array) if isinstance(g, Tensor) else backend.to_host(g)):
             raise RuntimeError(
                 f"anomaly: backward of op '{op.name}' produced NaN/Inf in the gradient of input {i}"
             )
@@ -63,10 +65,10 @@ def _as_array(g, like):
 
 
 def _run_hooks(node: Tensor, g, create_graph: bool):
-    for hook in node._hooks:
-        result = hook(g if create_graph else _wrap(_as_array(g, node.data), None, (), False))
+    for hook in node._hooks or ():
+        result = hook(g if create_graph else _wrap(_as_array(g, node.array), None, (), False))
         if result is not None:
-            g = result if create_graph else result.data
+            g = result if create_graph else result.array
     return g
 
 
@@ -81,7 +83,7 @@ def _accumulate_leaf(node: Tensor, g, create_graph: bool, handed: set) -> None:
         if create_graph:
             node.grad = g
             return
-        g = _as_array(g, node.data)
+        g = _as_array(g, node.array)
         if g.base is not None or id(g) in handed:
             g = g.copy()
         handed.add(id(g))
@@ -89,73 +91,86 @@ def _accumulate_leaf(node: Tensor, g, create_graph: bool, handed: set) -> None:
     elif create_graph:
         node.grad = node.grad + g
     else:
-        node.grad.data = _as_array(node.grad.data + g, node.data)
+        node.grad.array = _as_array(node.grad.array + g, node.array)
+
+
+class _Pending:
+    """Gradients waiting to be passed on, and a heap of their nodes, newest first.
+
+    A tensor is always created after its inputs, so popping the newest node (largest creation number
+    `_seq`) reaches each node only after every node that uses it has passed its gradient on: one pass,
+    no recursion. A gradient that arrives twice is summed, in place once the sum is our own array."""
+
+    __slots__ = ("grads", "heap", "owned", "create_graph")
+
+    def __init__(self, create_graph: bool):
+        self.grads: dict = {}
+        self.heap: list = []
+        self.owned: set = set()
+        self.create_graph = create_graph
+
+    def add(self, node: Tensor, g) -> None:
+        key = id(node)
+        prev = self.grads.get(key)
+        if prev is None:
+            self.grads[key] = g
+            heappush(self.heap, (-node._seq, node))
+        elif self.create_graph or key not in self.owned:
+            self.grads[key] = prev + g
+            self.owned.add(key)
+        else:
+            prev += g
+            self.grads[key] = prev  # 0-d NumPy results are scalars, which += rebinds
+
+    def pop(self) -> tuple:
+        node = heappop(self.heap)[1]
+        return node, self.grads.pop(id(node))
+
+    def __bool__(self) -> bool:
+        return bool(self.heap)
+
+
+def _input_grads(node: Tensor, g, create_graph: bool) -> tuple:
+    """One node's chain rule: its op's vjp, on arrays, or on Tensors when the gradient is a graph too."""
+    parents = node._parents
+    if create_graph:
+        inputs, out, xp = list(parents), node, graph_xp
+    else:
+        inputs, out, xp = [p.array for p in parents], node.array, backend.XP_BY_TYPE[type(node.array)]
+    grads = vjp(node._op, xp, g, inputs, out, [p.requires_grad for p in parents])
+    if grad_mode.anomaly:
+        _check_grads(node._op, grads)
+    return grads
 
 
 def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool, capture=None) -> None:
     """Propagate `root_grads` from `roots` to every node. With `capture` (dict id -> None), the gradients
-    reaching those nodes are stored there instead of being added to `.grad`.
-
-    Order: a tensor is always created after its inputs, so visiting nodes newest-first (a heap on the
-    creation number `_seq`) reaches each node only after every node that uses it has passed its
-    gradient on. Nodes enter the heap when they first receive a gradient: one pass, no recursion."""
-    grads, owned, heap, handed = {}, set(), [], set()
+    reaching those nodes are stored there instead of being added to `.grad`."""
+    pending, handed = _Pending(create_graph), set[int]()
     for root, g in zip(roots, root_grads):
-        key = id(root)
-        if key in grads:
-            grads[key] = grads[key] + g
-        else:
-            grads[key] = g
-            heappush(heap, (-root._seq, root))
-    record, anomaly, xp_by_type = grad_mode.enabled, grad_mode.anomaly, backend.XP_BY_TYPE
-    grad_mode.enabled = create_graph
+        pending.add(root, g)
+    recording, grad_mode.enabled = grad_mode.enabled, create_graph
     try:
-        while heap:
-            node = heappop(heap)[1]
-            g = grads.pop(id(node))
+        while pending:
+            node, g = pending.pop()
             if node._hooks:
                 g = _run_hooks(node, g, create_graph)
-            op = node._op
             if capture is not None:
                 if id(node) in capture:
-                    capture[id(node)] = g if create_graph else _as_array(g, node.data)
-            elif op is None or node._retains_grad:
+                    capture[id(node)] = g if create_graph else _as_array(g, node.array)
+            elif node._op is None or node._retains_grad:
                 _accumulate_leaf(node, g, create_graph, handed)
-            if op is None:
+            if node._op is None:
                 continue
             if node._freed:
                 raise _freed_error(node)
-            parents = node._parents
-            if create_graph:
-                inputs, out, xp = parents, node, tensor_xp
-            else:
-                inputs, out, xp = [p.data for p in parents], node.data, xp_by_type[type(node.data)]
-            if op.uses_needs:
-                in_grads = op.backward(xp, g, *inputs, out=out, needs=[p.requires_grad for p in parents])
-            else:
-                in_grads = op.backward(xp, g, *inputs, out=out)
-            if anomaly:
-                _check_grads(op, in_grads)
-            for parent, pg in zip(parents, in_grads):
-                if pg is None or not parent.requires_grad:
-                    continue
-                key = id(parent)
-                prev = grads.get(key)
-                if prev is None:
-                    grads[key] = pg
-                    heappush(heap, (-parent._seq, parent))
-                elif create_graph:
-                    grads[key] = prev + pg
-                elif key in owned:
-                    prev += pg
-                    grads[key] = prev  # 0-d NumPy results are scalars, which += rebinds
-                else:
-                    grads[key] = prev + pg
-                    owned.add(key)
+            for parent, pg in zip(node._parents, _input_grads(node, g, create_graph)):
+                if pg is not None and parent.requires_grad:
+                    pending.add(parent, pg)
             if not retain_graph:
                 node._freed = True
     finally:
-        grad_mode.enabled = record
+        grad_mode.enabled = recording
 
 
 def backward(root: Tensor, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None) -> None:
@@ -179,7 +194,7 @@ def backward(root: Tensor, gradient=None, retain_graph=None, create_graph: bool 
     )
     for t, r in zip(targets, results):
         if r is not None:
-            _accumulate_leaf(t, r if create_graph else r.data, create_graph, set())
+            _accumulate_leaf(t, r if create_graph else r.array, create_graph, set())
 
 
 def grad(
@@ -207,7 +222,7 @@ def grad(
     capture = {id(t): None for t in inputs}
     retain = create_graph if retain_graph is None else retain_graph
     run_backward(outputs, root_grads, retain, create_graph, capture)
-    results = []
+    results: list = []
     for i, t in enumerate(inputs):
         g = capture[id(t)]
         if g is None and not allow_unused:

@@ -1,4 +1,4 @@
-"""Tensor-level conv2d, max_pool2d, avg_pool2d, dropout and einsum (PyTorch names and arguments).
+"""Tensor-level conv2d, max_pool2d and avg_pool2d (PyTorch names and arguments).
 
 Why a layer above the ops: here arguments are checked and normalised (ints become pairs, "same" becomes
 explicit padding, "..." in equations becomes letters), so the ops only ever see plain, explicit
@@ -6,12 +6,9 @@ attributes, and every mistake is reported in the caller's terms (which function,
 """
 import numbers
 
-from . import backend, creation
-from .ops.conv import Conv2d
-from .ops.dropout import Dropout
-from .ops.einsum import Einsum, check_sizes, normalize_equation
-from .ops.pool import AvgPool2d, MaxPool2d, pool_output_size
-from .tensor import Tensor, apply
+from ..ops.conv import Conv2d
+from ..ops.pool import AvgPool2d, MaxPool2d, pool_output_size
+from .core import Tensor, apply, expect_tensor
 
 
 def _pair(value, where: str, what: str, minimum: int) -> tuple:
@@ -20,19 +17,14 @@ def _pair(value, where: str, what: str, minimum: int) -> tuple:
         pair = (value, value) if isinstance(value, numbers.Integral) else tuple(value)
     except TypeError:                                    # a float, None, ...: reported below
         pair = ()
-    if len(pair) != 2 or not all(isinstance(v, numbers.Integral) and v >= minimum for v in pair):
+    if len(pair) != 2 or not all(isinstance(v, numbers.Integral) and int(v) >= minimum for v in pair):
         raise ValueError(f"{where}: {what} must be an int >= {minimum} or a pair of them, got {value!r}")
     return int(pair[0]), int(pair[1])
 
 
-def _check_tensor(x, where: str, what: str = "input") -> None:
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{where}: expected {what} to be a Tensor, got {type(x).__name__}")
-
-
 def _as_batch(x: Tensor, where: str, layout: str) -> tuple:
     """Accept (N, C, H, W) or one unbatched (C, H, W) image, as PyTorch does; float dtypes only."""
-    _check_tensor(x, where)
+    expect_tensor(x, where)
     if x.ndim not in (3, 4):
         raise ValueError(f"{where}: expected a 3-D (C, H, W) or 4-D {layout} input, got shape {x.shape}")
     if x.dtype.kind != "f":
@@ -59,7 +51,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) 
     """2-D cross-correlation like torch.nn.functional.conv2d: input (N, C, H, W) or (C, H, W), weight
     (O, C/groups, kh, kw), bias (O,) or None; padding may be an int, a pair, 'valid' or 'same'."""
     x, unbatched = _as_batch(input, "conv2d", "(N, C, H, W)")
-    _check_tensor(weight, "conv2d", "weight")
+    expect_tensor(weight, "conv2d", "weight")
     if weight.ndim != 4:
         raise ValueError(f"conv2d: expected a 4-D (out_channels, in_channels/groups, kh, kw) weight, "
                          f"got shape {weight.shape}")
@@ -73,7 +65,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) 
                          f"{out_channels} must also be divisible by groups")
     tensors = [x, weight]
     if bias is not None:
-        _check_tensor(bias, "conv2d", "bias")
+        expect_tensor(bias, "conv2d", "bias")
         if bias.shape != (out_channels,):
             raise ValueError(f"conv2d: bias must have shape ({out_channels},) for weight {weight.shape}, "
                              f"got {bias.shape}")
@@ -144,38 +136,3 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     _check_pool_size("avg_pool2d", attrs, x)
     out = apply(AvgPool2d(**attrs), x)
     return out.reshape(out.shape[1:]) if unbatched else out
-
-
-def dropout(input, p: float = 0.5, training: bool = True) -> Tensor:
-    """Zero each element with probability p and scale the rest by 1/(1-p) (training only).
-
-    The keep-mask is drawn from the library's seeded generator (`tinygrad_edu.manual_seed`) and enters
-    the graph as an input of the `dropout` node, so the op itself stays pure."""
-    _check_tensor(input, "dropout")
-    if not isinstance(p, numbers.Real) or not 0 <= p <= 1:
-        raise ValueError(f"dropout: p must be a probability between 0 and 1, got {p!r}")
-    if not training:
-        return input
-    if input.dtype.kind != "f":
-        raise TypeError(f"dropout: expected a floating-point input, got dtype {input.dtype}")
-    keep = creation.generator().random(input.shape) >= p
-    mask = Tensor(backend.to_device(keep.astype(input.dtype), input.device), name="dropout mask")
-    return apply(Dropout(p=float(p)), input, mask)
-
-
-def einsum(equation: str, *operands) -> Tensor:
-    """Einstein summation like torch.einsum: einsum("ij,jk->ik", a, b), also with "...", an implicit
-    output ("ij,jk") or the operands as one list. Gradients flow to every operand."""
-    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
-        operands = tuple(operands[0])
-    for k, t in enumerate(operands):
-        _check_tensor(t, "einsum", f"operand {k}")
-    if not operands:
-        raise ValueError("einsum: expected at least one operand")
-    dtypes = {t.dtype for t in operands}
-    if len(dtypes) > 1:
-        names = ", ".join(str(t.dtype) for t in operands)
-        raise TypeError(f"einsum: operands must share one dtype, got {names}")
-    explicit = normalize_equation(equation, tuple(t.ndim for t in operands))
-    check_sizes(explicit, tuple(t.shape for t in operands))
-    return apply(Einsum(equation=explicit), *operands)

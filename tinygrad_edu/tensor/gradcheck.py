@@ -6,9 +6,10 @@ which element disagree, and by how much, not just "False".
 
 import numpy as np
 
-from . import backend, dtypes
+from .. import backend
+from . import dtypes
 from .autograd import grad
-from .tensor import Tensor
+from .core import Tensor
 
 
 class InputCheck:
@@ -81,7 +82,7 @@ def gradcheck(
     args, checked = [], []
     for i, x in enumerate(inputs):
         if isinstance(x, Tensor) and x.requires_grad:
-            x = Tensor(x.data, dtype=dtypes.float64, requires_grad=True)
+            x = Tensor(x.array, dtype=dtypes.float64, requires_grad=True)
             checked.append(i)
         args.append(x)
     if not checked:
@@ -94,19 +95,19 @@ def gradcheck(
     if total.requires_grad:
         analytic = grad(total, [args[i] for i in checked], allow_unused=True)
     else:  # the output does not depend on any checked input: every gradient is zero
-        analytic = [None] * len(checked)
+        analytic = (None,) * len(checked)
     checks = []
     for i, g in zip(checked, analytic):  # grad mode stays on: fn may itself differentiate (grad of grad)
         x = args[i]
-        ana = np.zeros(x.shape) if g is None else backend.to_host(g.data)
+        ana = np.zeros(x.shape) if g is None else backend.to_host(g.array)
         num = np.zeros(x.shape)
         for index in np.ndindex(*x.shape):
-            original = float(x.data[index])  # a Python copy: CuPy indexing returns a view
-            x.data[index] = original + eps
+            original = float(x.array[index])  # a Python copy: CuPy indexing returns a view
+            x.array[index] = original + eps
             plus = objective().item()
-            x.data[index] = original - eps
+            x.array[index] = original - eps
             minus = objective().item()
-            x.data[index] = original
+            x.array[index] = original
             num[index] = (plus - minus) / (2 * eps)
         checks.append(_compare(i, x.shape, ana, num, atol, rtol))
     result = GradcheckResult(checks)

@@ -1,29 +1,35 @@
-"""Backends: the array module (`xp`) that holds a tensor's data on each device.
+"""The device registry: which array module (`xp`) holds a tensor's data on each device.
 
-"cpu" is NumPy, "cuda" is CuPy (optional, `pip install tinygrad_edu[gpu]`), and "strict" is a test-only
-NumPy wrapper whose arrays refuse implicit conversion to NumPy, as CuPy's do. Ops find `xp` from the
-type of their input arrays, so the same op code runs on every device.
+Ops find `xp` from the type of their input arrays (`XP_BY_TYPE`), so the same op code runs on every
+device. A device is registered once, by its own module (cpu.py, cuda.py, strict.py); devices whose
+array library is optional (CuPy) register on first use through a loader.
 """
+from typing import Any, Callable
 
 import numpy as np
 
-CUDA_INSTALL_HINT = "pip install tinygrad_edu[gpu]"
 DEVICES = ("cpu", "cuda", "strict")
 
-XP_BY_TYPE = {np.ndarray: np}
-DEVICE_BY_TYPE = {np.ndarray: "cpu"}
-_XP_BY_DEVICE = {"cpu": np}
-_TO_HOST = {"cpu": lambda a: a}
-_FROM_HOST = {"cpu": lambda a: a}
+XP_BY_TYPE: dict = {}
+DEVICE_BY_TYPE: dict = {}
+_XP_BY_DEVICE: dict = {}
+_TO_HOST: dict = {}
+_FROM_HOST: dict = {}
+_LOADERS: dict = {}
 
 
-def register_backend(device: str, xp, array_type, to_host, from_host) -> None:
+def register_backend(device: str, xp, array_type: type, to_host: Callable, from_host: Callable) -> None:
     """Make `device` usable: `xp` is its array module, `to_host`/`from_host` convert to/from NumPy."""
     XP_BY_TYPE[array_type] = xp
     DEVICE_BY_TYPE[array_type] = device
     _XP_BY_DEVICE[device] = xp
     _TO_HOST[device] = to_host
     _FROM_HOST[device] = from_host
+
+
+def register_loader(device: str, load: Callable[[], None]) -> None:
+    """`load()` registers `device` the first time it is asked for (e.g. importing CuPy)."""
+    _LOADERS[device] = load
 
 
 def normalize_device(device) -> str:
@@ -35,30 +41,15 @@ def normalize_device(device) -> str:
     return base
 
 
-def _load(device: str) -> None:
-    if device == "cuda":
-        try:
-            import cupy
-        except ImportError as err:
-            raise RuntimeError(
-                f"device 'cuda' needs CuPy, which is not installed: {CUDA_INSTALL_HINT}"
-            ) from err
-        register_backend("cuda", cupy, cupy.ndarray, cupy.asnumpy, cupy.asarray)
-    elif device == "strict":
-        from . import backend_strict
-
-        backend_strict.register()
-
-
-def xp_for(device) -> object:
-    """The array module for a device name, loading CuPy or the strict backend on first use."""
+def xp_for(device) -> Any:
+    """The array module for a device name, loading its library on first use."""
     device = normalize_device(device)
     if device not in _XP_BY_DEVICE:
-        _load(device)
+        _LOADERS[device]()
     return _XP_BY_DEVICE[device]
 
 
-def xp_of(array):
+def xp_of(array) -> Any:
     """The array module that owns `array` (numpy, cupy or the strict namespace)."""
     try:
         return XP_BY_TYPE[type(array)]
@@ -77,7 +68,7 @@ def to_host(array) -> np.ndarray:
     return _TO_HOST[device_of(array)](array)
 
 
-def to_device(array, device) -> object:
+def to_device(array, device) -> Any:
     """Move `array` to `device` explicitly, through host memory when the devices differ."""
     device = normalize_device(device)
     xp_for(device)

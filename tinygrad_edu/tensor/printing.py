@@ -3,9 +3,12 @@
 Why: students compare our output with PyTorch's side by side; the same look makes differences stand out.
 """
 
+from typing import Any
+
 import numpy as np
 
-from . import backend, dtypes
+from .. import backend
+from . import dtypes
 
 _DEFAULT_DTYPES = (dtypes.float32, dtypes.int64, dtypes.bool_)
 
@@ -42,8 +45,8 @@ def _widest_candidates(values: np.ndarray) -> list:
 
 
 def tensor_repr(t) -> str:
-    host = backend.to_host(t.data)
-    formatter = {"all": _padded_formatter(host)}
+    host = backend.to_host(t.array)
+    formatter: Any = {"all": _padded_formatter(host)}
     body = np.array2string(
         host, separator=", ", prefix="tensor(", formatter=formatter, threshold=1000, edgeitems=3
     )

@@ -1,0 +1,8 @@
+"""The "cpu" device: NumPy arrays, NumPy as `xp`."""
+import numpy as np
+
+from .registry import register_backend
+
+
+def register() -> None:
+    register_backend("cpu", np, np.ndarray, to_host=lambda a: a, from_host=lambda a: a)
