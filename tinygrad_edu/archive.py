@@ -99,7 +99,7 @@ def read(path, kind: str, versions: tuple) -> tuple:
         size = os.fstat(f.fileno()).st_size
         header_size, header = _header(path, f, size)
         meta = _metadata(path, header.pop("__metadata__", None), kind, versions)
-        structure = _json(path, meta.get("structure", "null"), "structure")
+        structure = parse_json(path, meta.get("structure", "null"), "structure")
         data_start = 8 + header_size
         entries = _entries(path, header, size - data_start)
         arrays = {}
@@ -129,7 +129,7 @@ def _header(path: Path, f, size: int) -> tuple:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise FileFormatError(path, "header is not UTF-8 text") from None
-    header = _json(path, text, "header")
+    header = parse_json(path, text, "header")
     if not isinstance(header, dict):
         raise FileFormatError(path, "header is not a JSON object")
     return count, header
@@ -147,7 +147,8 @@ def _metadata(path: Path, meta, kind: str, versions: tuple) -> dict:
     return meta
 
 
-def _json(path: Path, text: str, what: str):
+def parse_json(path: Path, text: str, what: str):
+    """JSON from a file, refused as a FileFormatError if invalid, with a key given twice, or too deep."""
     try:
         value = json.loads(text, object_pairs_hook=_unique_keys)
     except (ValueError, RecursionError) as err:
@@ -199,18 +200,18 @@ def _entries(path: Path, header: dict, data_bytes: int) -> dict:
 def _entry(path: Path, name: str, entry) -> tuple:
     if not isinstance(entry, dict) or set(entry) != {"dtype", "shape", "data_offsets"}:
         raise FileFormatError(path, f"array {name!r} is not described by exactly dtype, shape and "
-                                    f"data_offsets (got {_short(entry)})")
+                                    f"data_offsets (got {short(entry)})")
     if entry["dtype"] not in DTYPES:
-        raise FileFormatError(path, f"array {name!r} has unsupported dtype {_short(entry['dtype'])}; "
+        raise FileFormatError(path, f"array {name!r} has unsupported dtype {short(entry['dtype'])}; "
                                     f"expected one of {', '.join(DTYPES)}")
     shape, offsets = entry["shape"], entry["data_offsets"]
     if not (isinstance(shape, list) and len(shape) <= MAX_DIMS
             and all(type(s) is int and s >= 0 for s in shape)):
-        raise FileFormatError(path, f"array {name!r} has an invalid shape {_short(shape)} (at most "
+        raise FileFormatError(path, f"array {name!r} has an invalid shape {short(shape)} (at most "
                                     f"{MAX_DIMS} non-negative ints)")
     if not (isinstance(offsets, list) and len(offsets) == 2
             and all(type(o) is int and o >= 0 for o in offsets) and offsets[0] <= offsets[1]):
-        raise FileFormatError(path, f"array {name!r} has invalid data offsets {_short(offsets)}")
+        raise FileFormatError(path, f"array {name!r} has invalid data offsets {short(offsets)}")
     dtype = np.dtype(DTYPES[entry["dtype"]]).newbyteorder("<")
     if math.prod(s or 1 for s in shape) * dtype.itemsize > MAX_ELEMENT_BYTES:
         raise FileFormatError(path, f"array {name!r} declares shape {shape}, larger than any array can be")
@@ -222,6 +223,7 @@ def _entry(path: Path, name: str, entry) -> tuple:
     return dtype, tuple(shape), begin, end
 
 
-def _short(value) -> str:
+def short(value) -> str:
+    """repr() cut to a line, for messages about hostile values (which may be huge)."""
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
