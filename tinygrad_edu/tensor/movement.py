@@ -14,7 +14,7 @@ from .. import backend
 from ..ops import index as I
 from ..ops import shape as S
 from . import grad_mode
-from .args import axes, dim_or_axis, one_axis, resolve_shape, shape_arg
+from .args import axes, dim_or_axis, int_arg, ints, ints_arg, one_axis, resolve_shape, shape_arg
 
 
 class MovementMethods:
@@ -32,7 +32,7 @@ class MovementMethods:
         return self if shape == self.shape else self._op1(S.Reshape(shape=shape))
 
     def reshape(self, *shape):
-        shape = shape_arg(shape, "reshape")
+        shape = shape_arg(shape, "reshape", infer=True)
         return self._reshape_to(resolve_shape(shape, self.array.size, self.shape, "reshape"))
 
     view = reshape
@@ -59,7 +59,7 @@ class MovementMethods:
         return self._reshape_to(shape[:d] + (1,) + shape[d:])
 
     def permute(self, *dims):
-        dims = shape_arg(dims, "permute")
+        dims = ints_arg(dims, "permute", "dims")
         if sorted(d % max(self.ndim, 1) for d in dims) != list(range(self.ndim)):
             raise ValueError(
                 f"permute: dims {dims} are not a permutation of the {self.ndim} axes of {self.shape}"
@@ -95,7 +95,7 @@ class MovementMethods:
         return self._op1(S.Expand(shape=shape))
 
     def expand(self, *shape):
-        shape = shape_arg(shape, "expand")
+        shape = shape_arg(shape, "expand", infer=True)
         lead = len(shape) - self.ndim
         if lead < 0:
             raise ValueError(f"expand: target shape {shape} has fewer dimensions than {self.shape}")
@@ -122,12 +122,10 @@ class MovementMethods:
         d = one_axis(dim, self.ndim, "split")
         n = self.shape[d]
         if isinstance(split_size_or_sections, numbers.Integral):
-            step = int(split_size_or_sections)
-            if step <= 0:
-                raise ValueError(f"split: split_size must be positive, got {step}")
+            step = int_arg(split_size_or_sections, "split", "split_size", minimum=1)
             sizes = [min(step, n - s) for s in range(0, n, step)] or [0]
         else:
-            sizes = [int(s) for s in split_size_or_sections]
+            sizes = list(ints(split_size_or_sections, "split", "split_size_or_sections"))
             if sum(sizes) != n:
                 raise ValueError(
                     f"split: section sizes {sizes} add up to {sum(sizes)}, but dim {dim} has size {n}"
@@ -140,8 +138,7 @@ class MovementMethods:
 
     def chunk(self, chunks: int, dim=None, *, axis=None) -> tuple:
         dim = dim_or_axis(dim, axis, "chunk", default=0)
-        if chunks <= 0:
-            raise ValueError(f"chunk: chunks must be positive, got {chunks}")
+        chunks = int_arg(chunks, "chunk", "chunks", minimum=1)
         n = self.shape[one_axis(dim, self.ndim, "chunk")]
         return self.split(max(1, -(-n // chunks)), dim)
 
