@@ -99,7 +99,7 @@ def read(path, kind: str, versions: tuple) -> tuple:
         size = os.fstat(f.fileno()).st_size
         header_size, header = _header(path, f, size)
         meta = _metadata(path, header.pop("__metadata__", None), kind, versions)
-        structure = parse_json(path, meta.get("structure", "null"), "structure")
+        structure = parse_json(path, meta["structure"], "structure")
         data_start = 8 + header_size
         entries = _entries(path, header, size - data_start)
         arrays = {}
@@ -144,6 +144,8 @@ def _metadata(path: Path, meta, kind: str, versions: tuple) -> dict:
     if meta.get("version") not in tuple(str(v) for v in versions):
         raise FileFormatError(path, f"{kind} version {meta.get('version')!r} is not one this version "
                                     f"of tinygrad_edu reads ({', '.join(map(str, versions))})")
+    if "structure" not in meta:
+        raise FileFormatError(path, "metadata has no structure")
     return meta
 
 

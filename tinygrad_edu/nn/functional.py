@@ -46,6 +46,9 @@ def linear(x, weight, bias=None):
 def bilinear(x1, x2, weight, bias=None):
     """y[n, o] = x1[n] @ weight[o] @ x2[n] + bias[o], with weight of shape (out, in1, in2)."""
     out_f, in1, in2 = weight.shape
+    if x1.ndim == 0 or x2.ndim == 0:
+        raise ShapeError(f"bilinear: expected inputs of shapes (..., {in1}) and (..., {in2}), got "
+                         f"{x1.shape} and {x2.shape}")
     if x1.shape[-1] != in1 or x2.shape[-1] != in2:
         raise ValueError(f"bilinear: inputs have {x1.shape[-1]} and {x2.shape[-1]} features, "
                          f"weight of shape {tuple(weight.shape)} expects {in1} and {in2}")
@@ -110,7 +113,7 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
     axes = (0,) + tuple(range(2, x.ndim))
     shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
     if training:
-        count = x.array.size // x.shape[1]
+        count = math.prod(x.shape) // x.shape[1] if x.shape[1] else math.prod(x.shape[:1] + x.shape[2:])
         if count < 2:
             raise ValueError(f"batch_norm: need more than 1 value per channel in training, "
                              f"got input {tuple(x.shape)}")

@@ -6,6 +6,7 @@ and sum that the graph drawing can show step by step.
 import numpy as np
 
 from ..backend import xp_of
+from ..errors import ShapeError
 from ..tensor import Tensor
 from .module import Module
 
@@ -58,6 +59,8 @@ def _classes_last(x):
 def _nll_from_log_probs(name, logp, target, weight, ignore_index, reduction, label_smoothing=0.0):
     """Shared by nll_loss and cross_entropy: logp is (N, C, ...) log-probabilities, target class indices."""
     check_reduction(name, reduction)
+    if logp.ndim == 0:
+        raise ShapeError(f"{name}: expected an input of shape (N, C, ...) or (C,), got a 0-d tensor")
     C = logp.shape[1] if logp.ndim > 1 else logp.shape[0]
     t = target.array if isinstance(target, Tensor) else np.asarray(target)
     xp = xp_of(logp.array)

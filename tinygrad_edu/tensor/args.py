@@ -50,6 +50,9 @@ def int_arg(value, where: str, what: str, minimum: int = 0) -> int:
 
 
 def one_axis(dim, ndim: int, where: str) -> int:
+    """One axis (a 0-d tensor has axis 0 and -1 too, as in PyTorch)."""
+    if not isinstance(dim, numbers.Integral):
+        raise TypeError(f"{where}: dim must be an int, got {dim!r}")
     return axes(dim, max(ndim, 1), where)[0]
 
 

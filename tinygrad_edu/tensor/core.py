@@ -506,7 +506,10 @@ def _pair(a, b) -> tuple:
 def _binary(op, a, b) -> Tensor:
     """A two-input op; `op` is a shared instance (ops without attrs hold no state)."""
     if type(a) is not Tensor or type(b) is not Tensor or a.array.dtype is not b.array.dtype:
-        a, b = _pair(a, b)
+        try:
+            a, b = _pair(a, b)
+        except TypeError as err:  # an operand that is no number, array or Tensor: name the op
+            raise TypeError(f"{op.name}: {err}") from None
     try:
         return _apply2(op, a, b)
     except ValueError:

@@ -11,6 +11,7 @@ import operator
 import numpy as np
 
 from .. import backend
+from ..errors import ShapeError
 from ..ops import index as I
 from ..ops import shape as S
 from . import grad_mode
@@ -99,6 +100,9 @@ class MovementMethods:
         lead = len(shape) - self.ndim
         if lead < 0:
             raise ValueError(f"expand: target shape {shape} has fewer dimensions than {self.shape}")
+        if -1 in shape[:lead]:
+            raise ShapeError(f"expand: -1 (keep the size) cannot stand for a new leading dimension, got "
+                             f"{shape} for a tensor of shape {self.shape}")
         return self.broadcast_to(tuple(self.shape[i - lead] if s == -1 else s for i, s in enumerate(shape)))
 
     def expand_as(self, other):
@@ -119,6 +123,7 @@ class MovementMethods:
     def split(self, split_size_or_sections, dim=None, *, axis=None) -> tuple:
         """Pieces of `split_size` along dim (the last may be smaller), or of the given list of sizes."""
         dim = dim_or_axis(dim, axis, "split", default=0)
+        self._need_dims("split")
         d = one_axis(dim, self.ndim, "split")
         n = self.shape[d]
         if isinstance(split_size_or_sections, numbers.Integral):
@@ -139,8 +144,15 @@ class MovementMethods:
     def chunk(self, chunks: int, dim=None, *, axis=None) -> tuple:
         dim = dim_or_axis(dim, axis, "chunk", default=0)
         chunks = int_arg(chunks, "chunk", "chunks", minimum=1)
+        self._need_dims("chunk")
         n = self.shape[one_axis(dim, self.ndim, "chunk")]
-        return self.split(max(1, -(-n // chunks)), dim)
+        if n == 0:  # PyTorch: an empty dim gives `chunks` empty pieces
+            return self.split([0] * chunks, dim)
+        return self.split(-(-n // chunks), dim)
+
+    def _need_dims(self, where: str) -> None:
+        if self.ndim == 0:
+            raise ShapeError(f"{where}: expected a tensor with at least 1 dimension, got a 0-d tensor")
 
     # ----- indexing -----
     def _as_index(self, value, where: str):
@@ -176,7 +188,10 @@ class MovementMethods:
     def __getitem__(self, key):
         spec, index_tensors = self._index_spec(key)
         op = I.GetItem(index=spec)
-        return self._opn(op, *index_tensors) if index_tensors else self._op1(op)
+        try:
+            return self._opn(op, *index_tensors) if index_tensors else self._op1(op)
+        except IndexError as err:  # NumPy's words for an index that does not fit, with our shape added
+            raise IndexError(f"getitem: {err} (indexing a tensor of shape {self.shape})") from None
 
     def __setitem__(self, key, value):
         """x[mask] = 0 and the like on data (no graph is recorded, as for other in-place updates)."""
@@ -215,9 +230,11 @@ class MovementMethods:
         return self[tuple(key)]
 
     def index_select(self, dim: int, index):
+        self._need_dims("index_select")
         d = one_axis(dim, self.ndim, "index_select")
         return self[(slice(None),) * d + (self._as_index(index, "index_select"),)]
 
     def masked_fill(self, mask, value):
+        """`value` where `mask` holds; the result keeps this tensor's dtype, as in PyTorch."""
         fill = value if self._is_tensor(value) else self._constant(value)
-        return fill.where(mask, self)
+        return fill._cast(self.dtype).where(mask, self)
