@@ -6,7 +6,7 @@ from pathlib import Path
 import tinygrad_edu
 
 PACKAGE = str(Path(tinygrad_edu.__file__).parent)
-CLASSES = (ValueError, TypeError, IndexError, RuntimeError)
+CLASSES = (ValueError, TypeError, IndexError, KeyError, RuntimeError)
 _NAMED = re.compile(r"[A-Za-z_][\w.]*(\(\))?: \S")
 
 
@@ -18,7 +18,8 @@ def raised_at(err: BaseException) -> str:
 
 
 def is_own_error(err: BaseException) -> bool:
-    return isinstance(err, CLASSES) and raised_at(err).startswith(PACKAGE) and bool(_NAMED.match(str(err)))
+    message = str(err.args[0]) if isinstance(err, KeyError) and err.args else str(err)  # KeyError quotes
+    return isinstance(err, CLASSES) and raised_at(err).startswith(PACKAGE) and bool(_NAMED.match(message))
 
 
 def assert_own_error(err: BaseException) -> None:
