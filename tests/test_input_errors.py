@@ -1,9 +1,11 @@
 """Each bad input named in the hardening issue gets the library's own clear error, where the mistake is
 made: the function or layer, what it expected and what it got."""
 import datetime
+import warnings
 
 import numpy as np
 import pytest
+import torch
 from own_errors import assert_own_error
 
 import tinygrad_edu as tg
@@ -107,6 +109,27 @@ CASES = {
     "LayerNorm(2.5)": (lambda: nn.LayerNorm(2.5), TypeError, "LayerNorm: normalized_shape must be"),
     "MultiheadAttention(4, 0)": (lambda: nn.MultiheadAttention(4, 0), ValueError,
                                  "MultiheadAttention: num_heads must be at least 1"),
+    # found by the fuzz tests (tests/test_fuzz_ops.py): each was NumPy's or Python's error before
+    "and on floats": (lambda: tg.ones(2) & tg.ones(2), TypeError, "and: expected bool or integer operands"),
+    "or with a float": (lambda: tg.ones(2, dtype=tg.int64) | 1.5, TypeError, "or: .*got a float"),
+    "bool minus bool": (lambda: tg.ones(2, dtype=tg.bool_) - tg.ones(2, dtype=tg.bool_), TypeError,
+                        "sub: the - operator is not defined for two bool operands"),
+    "negative bool": (lambda: -tg.ones(2, dtype=tg.bool_), TypeError, "neg: .*bool tensors; .* use ~"),
+    "cat of 0-d": (lambda: tg.cat([tg.tensor(1.0), tg.tensor(2.0)]), ShapeError, "cat: 0-d tensors .* stack"),
+    "split of 0-d": (lambda: tg.tensor(1.0).split(1), ShapeError, "split: expected a tensor with at least 1"),
+    "index_select of 0-d": (lambda: tg.tensor(1.0).index_select(0, tg.tensor([0])), ShapeError,
+                            "index_select: expected a tensor with at least 1"),
+    "expand -1 leading": (lambda: tg.zeros(3).expand(-1, 3), ShapeError,
+                          "expand: -1 .* cannot stand for a new leading dimension"),
+    "index out of range": (lambda: tg.zeros(2, 3)[2], IndexError,
+                           r"getitem: index 2 is out of bounds .* \(indexing a tensor of shape \(2, 3\)\)"),
+    "too many indices": (lambda: tg.tensor(1.0)[0], IndexError, "getitem: too many indices"),
+    "argmax(dim=())": (lambda: tg.zeros(2).argmax(dim=()), TypeError, r"argmax: dim must be an int, got \("),
+    "cross_entropy on 0-d": (lambda: nn.functional.cross_entropy(tg.tensor(1.0), tg.tensor(0)), ShapeError,
+                             "cross_entropy: expected an input of shape"),
+    "bilinear on 0-d": (lambda: nn.Bilinear(1, 1, 2)(tg.tensor(1.0), tg.tensor(1.0)), ShapeError,
+                        "bilinear: expected inputs"),
+    "add a string": (lambda: tg.ones(2) + "x", TypeError, "add: expected a Tensor, a Python number"),
 }
 
 
@@ -140,3 +163,24 @@ def test_what_pytorch_accepts_still_works():
     y.register_hook(lambda g: g * 0)  # a hook returning a gradient of the right shape replaces it
     y.sum().backward()
     np.testing.assert_array_equal(x.grad.array, np.zeros(3))
+
+
+def test_edge_cases_the_fuzzer_found_give_pytorchs_results():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        x = tg.randn(3, 0)
+        assert tg.zeros(3, 0).softmax(dim=1).shape == (3, 0)
+        np.testing.assert_array_equal(x.logsumexp(dim=1).array, torch.zeros(3, 0).logsumexp(1).numpy())
+        one = tg.tensor([1.5], requires_grad=True)
+        one.var().backward()  # no degrees of freedom: NaN value and gradient, as in PyTorch
+        assert np.isnan(one.grad.array).all()
+    m = tg.tensor([[1.0, 2.0], [3.0, 4.0]])
+    assert float(m.sum(dim=())) == 10.0 and m.amax(dim=()).shape == ()  # PyTorch: dim=() is every dim
+    assert [c.shape for c in tg.zeros(0, 3).chunk(2)] == [(0, 3), (0, 3)]
+    filled = tg.tensor([1, 2]).masked_fill(tg.tensor([True, False]), 1.5)
+    assert filled.dtype == tg.int64 and filled.tolist() == [1, 2]  # keeps the tensor's dtype
+    assert tg.tensor([True, False]).square().dtype == tg.int64
+    assert tg.tensor([True, False]).sign().tolist() == [True, False]
+    assert tg.pad(tg.tensor(1.0), ()).shape == ()
+    assert nn.BatchNorm2d(0)(tg.zeros(2, 0, 3, 3)).shape == (2, 0, 3, 3)
+    assert (tg.tensor([1, 6]) & 3).tolist() == torch.tensor([1, 6]).bitwise_and(3).tolist()
