@@ -106,7 +106,7 @@ def read(path, kind: str, versions: tuple) -> tuple:
         for name, (dtype, shape, begin, end) in entries.items():
             array = np.empty(shape, dtype=dtype)
             f.seek(data_start + begin)
-            if f.readinto(memoryview(array.reshape(-1).view(np.uint8))) != end - begin:
+            if f.readinto(array.reshape(-1).view(np.uint8).data) != end - begin:
                 raise FileFormatError(path, f"array {name!r} ends early (the file changed while it was read)")
             arrays[name] = array
     return arrays, structure
@@ -162,12 +162,12 @@ def parse_json(path: Path, text: str, what: str):
 
 def _unique_keys(pairs: list) -> dict:
     """json's hook for objects: a key given twice would silently hide the first value, so it is refused."""
-    out = dict(pairs)
-    if len(out) != len(pairs):
-        seen = set()
-        twice = next(k for k, _ in pairs if k in seen or seen.add(k))
-        raise ValueError(f"key {twice!r} appears twice")
-    return out
+    seen = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise ValueError(f"key {key!r} appears twice")
+        seen.add(key)
+    return dict(pairs)
 
 
 def depth(value) -> int:

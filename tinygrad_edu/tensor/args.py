@@ -7,11 +7,12 @@ naming the function that received it.
 import math
 import numbers
 import operator
+from typing import Any
 
 from ..errors import ShapeError
 
 
-def axes(dim, ndim: int, where: str):
+def axes(dim, ndim: int, where: str) -> tuple | None:
     """Normalize `dim` (None, int or sequence) to None or a sorted tuple of non-negative axes."""
     if type(dim) is int and -ndim <= dim < ndim:  # the common case, kept cheap
         return (dim % ndim,)
@@ -50,13 +51,13 @@ def int_arg(value, where: str, what: str, minimum: int = 0) -> int:
 
 
 def one_axis(dim, ndim: int, where: str) -> int:
-    """One axis (a 0-d tensor has axis 0 and -1 too, as in PyTorch)."""
-    if not isinstance(dim, numbers.Integral):
-        raise TypeError(f"{where}: dim must be an int, got {dim!r}")
-    return axes(dim, max(ndim, 1), where)[0]
+    found = axes(dim, max(ndim, 1), where)
+    if found is None or len(found) != 1:
+        raise TypeError(f"{where}: expected one dim (an int), got {dim!r}")
+    return found[0]
 
 
-def dim_or_axis(dim, axis, where: str, default=None):
+def dim_or_axis(dim, axis, where: str, default=None) -> Any:
     """Accept PyTorch's `dim=` or NumPy's `axis=` (not both); `default` when neither is given.
     (Signatures say `dim=None` so that a default dim is never mistaken for one the caller passed.)"""
     if axis is None:
