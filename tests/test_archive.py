@@ -156,6 +156,8 @@ def test_write_refuses_what_could_not_be_read_back_and_keeps_the_old_file(tmp_pa
     for arrays, structure, error, message in cases:
         with pytest.raises(error, match=message):
             archive.write(path, arrays, structure, "test.kind", 1)
+    with pytest.raises(FileNotFoundError, match="the directory .*missing does not exist"):
+        archive.write(tmp_path / "missing" / "f.safetensors", {}, None, "test.kind", 1)
     assert archive.read(path, "test.kind", (1,))[1] == [1]
     assert [p.name for p in tmp_path.iterdir()] == ["f.safetensors"]
 

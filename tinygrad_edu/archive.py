@@ -54,6 +54,8 @@ def write(path, arrays: dict, structure, kind: str, version: int) -> None:
         raise ValueError(f"save {path}: the structure is nested deeper than {MAX_NESTING} levels, "
                          "which no reader accepts")
     metadata = {"format": kind, "version": str(version), "structure": text}
+    if not path.parent.is_dir():  # else mkstemp would name a temporary file the user never asked for
+        raise FileNotFoundError(f"save {path}: the directory {path.parent} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
