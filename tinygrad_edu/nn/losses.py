@@ -3,6 +3,8 @@
 Class-index targets are turned into one-hot constants, so the loss is an ordinary product
 and sum that the graph drawing can show step by step.
 """
+from typing import Callable
+
 import numpy as np
 
 from ..backend import xp_of
@@ -208,7 +210,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, reduction="me
 
 # ----- the same losses as modules: each stores its options and calls the function above -----
 class _Loss(Module):
-    function = None
+    function: Callable
 
     def __init__(self, reduction="mean", **options):
         super().__init__()

@@ -15,7 +15,7 @@ from .module import Module
 class _BatchNorm(Module):
     """Per-channel normalization over the batch, with running statistics for eval mode."""
 
-    expected_ndim = (2, 3)
+    expected_ndim: tuple[int, ...] = (2, 3)
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
                  bias=True):
