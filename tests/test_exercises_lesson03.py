@@ -68,7 +68,7 @@ def no_visited_set(root):
     (no_visited_set, "order", "twice"),
     (lambda root: list(reversed(recursive_order(root))), "order", "before its input"),
     (lambda root: recursive_order(root)[1:], "order", "leaves out 'x'"),
-    (lambda root: None, "unanswered", "not written yet"),
+    (lambda root: 5, "order", "expected a list of nodes, got int"),
     (lambda root: {root}, "order", "expected a list of nodes, got set"),
     (..., "unanswered", "not written yet"),
 ])
@@ -95,12 +95,24 @@ def backward_variant(*, overwrite=False, forward=False, no_upstream=False, no_se
     ({"overwrite": True}, "accumulation", "never overwrite"),
     ({"forward": True}, "order", "reversed(order)"),
     ({"no_upstream": True}, "factor", "times the upstream gradient"),
-    ({"no_seed": True}, "unanswered", "no gradient changed"),
+    ({"no_seed": True}, "zero", "root.grad = 1"),
 ])
 def test_backward_names_the_mistake(capsys, variant, kind, says):
     verdict = lesson03.check_backward(backward_variant(**variant))
     assert not verdict and verdict.kind == kind
     assert says in capsys.readouterr().out
+
+
+def test_stubs_are_not_answered_yet(capsys):
+    def topological_order(root):
+        """Every node, each after its inputs."""
+        ...
+
+    def backward(root):
+        ...
+    assert lesson03.check_topological_order(topological_order).kind == "unanswered"
+    assert lesson03.check_backward(backward).kind == "unanswered"
+    assert capsys.readouterr().out.count("not written yet") == 2
 
 
 def test_backward_with_the_recursive_sort_hits_the_deep_chain(capsys):

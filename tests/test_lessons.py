@@ -37,6 +37,22 @@ KEY_NUMBERS = {
         "[n.label for n in topological_order(f)]": ["x", "y", "a", "z", "f"],
         "len(topological_order(chain(5000)))": 10001,
         "[len(times['Value']), len(times['your Scalar'])]": [3, 3]},
+    # the hinge loss and accuracy before and after 6 steps were reproduced with PyTorch in float64
+    "04_neurons_to_an_mlp": {"o.data": 2 ** -0.5, "len(model.parameters())": 337,
+                             "history[0]": [0.8712070780207647, 0.65],
+                             "history[-1]": [0.23520778652150698, 0.9],
+                             "animator.current_event['grad']": 1.0},
+    "05_tensors_and_broadcasting": {
+        "[f.item(), y.grad.item()]": [7.0, -1.0], "x.grad.numpy()": [-4.0, 1.0, 2.0],
+        "z.grad.numpy()": [3.0, 5.0, 7.0], "b.grad.numpy()": [2.0, 6.0, 3.0],
+        "[scalar_nodes, tensor_nodes, same]": [8 * 16 + 16 * 8 + 8 * 8 * (1 + 2 * 16) + 1 + 8 * 8, 4, True],
+        "accuracy": (">=", 0.9)},
+    "06_layers_and_losses": {
+        "round(-probs[0, 0].log().item(), 4)": 0.417, "bool(np.isnan(naive.numpy()).all())": True,
+        "sum(p.numel() for p in model.parameters())": 64 * 64 + 64 + 64 * 10 + 10,
+        "scores.grad.numpy().round(4)": [[-0.1705, 0.1212, 0.0493], [0.0556, 0.4107, -0.4663]],
+        "[counts.sum(), counts.trace() - (predicted == y_test).sum()]": [359, 0],
+        "history['val_accuracy'][-1]": (">=", 0.9)},
 }
 
 
@@ -154,6 +170,8 @@ print("KEY " + _json.dumps({k: _plain(eval(k)) for k in KEYS}))
 
 
 def same(got, want) -> bool:
+    if isinstance(want, tuple) and want[0] == ">=":
+        return got >= want[1]
     if isinstance(want, str) or (isinstance(want, list) and want and isinstance(want[0], str)):
         return got == want
     try:

@@ -5,6 +5,7 @@ transpose? a broadcast gradient not summed back?), then the values (a listed typ
 zeros, the opposite sign, a constant factor, and finally which elements differ). Each kind of mistake
 gets its own hint; an exercise may add typical wrong answers of its own (`Mistake`).
 """
+import dis
 from numbers import Real
 
 import numpy as np
@@ -130,6 +131,8 @@ def _value_mistake(got, want, close, tol: float, mistakes) -> tuple:
             return mistake.kind, f"{_shown(got)} is not right."
     if got.ndim > 0 and not got.any() and want.any():
         return "zero", "your answer is all zeros."
+    if got.ndim == 2 and got.shape[0] == got.shape[1] and _close(got.T, want, tol).all():
+        return "transpose", "your answer is the transpose of the right one."
     if want.any() and _close(got, -want, tol).all():
         return "sign", f"{_shown(got)} has the opposite sign."
     ratio = _constant_ratio(got, want, tol)
@@ -213,8 +216,8 @@ def judge_function(name: str, fn, cases, reference, hint: str = "", *, tol: floa
     `fn` becomes a verdict naming the input, not a traceback; `None` from the first case means the body
     is still `...`.
     """
-    if unanswered(fn):
-        return not_written(name, "it is still ...")
+    if unanswered(fn) or is_stub(fn):
+        return not_written(name, "its body is still ...")
     if not callable(fn):
         return Verdict(False, name, f"✗ {name}: expected a function, got {type(fn).__name__} {_short(fn)}.",
                        "type")
@@ -223,7 +226,7 @@ def judge_function(name: str, fn, cases, reference, hint: str = "", *, tol: floa
         try:
             got = fn(*case)
         except Exception as err:           # the student's code: report it as a verdict, never a traceback
-            return Verdict(False, name, f"✗ {call} raised {type(err).__name__}: {err}", "error")
+            return raised(name, call, err)
         if unanswered(got) and case is cases[0]:
             return not_written(name, "it returns ..." if got is Ellipsis else "it returns None")
         expected = reference(*case)
@@ -232,6 +235,20 @@ def judge_function(name: str, fn, cases, reference, hint: str = "", *, tol: floa
         if not verdict:
             return verdict
     return Verdict(True, name, f"✓ {name}: correct on all {len(cases)} test inputs!", "correct")
+
+
+def is_stub(fn) -> bool:
+    """True for a function whose body is only `...`, `pass` or a docstring: the exercise is not done yet."""
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return False
+    ops = [(i.opname, i.argval) for i in dis.get_instructions(code) if i.opname not in ("RESUME", "NOP")]
+    return ops in ([("LOAD_CONST", None), ("RETURN_VALUE", None)], [("RETURN_CONST", None)])
+
+
+def raised(name: str, where: str, err: Exception) -> Verdict:
+    """The verdict on student code that raised: the error's type and message, where it happened."""
+    return Verdict(False, name, f"✗ {where} raised {type(err).__name__}: {err}", "error")
 
 
 def not_written(name: str, why: str = "it returns None") -> Verdict:

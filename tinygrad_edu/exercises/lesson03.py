@@ -5,7 +5,7 @@ The graphs are built here from a tiny node class with the lesson's attribute nam
 """
 import math
 
-from .judge import Mistake, judge, judge_function, not_written
+from .judge import Mistake, is_stub, judge, judge_function, raised
 from .verdict import Verdict
 
 DEEP = 10_000       # deeper than Python's recursion limit (1,000 by default; 3,000 in some kernels)
@@ -139,7 +139,7 @@ def check_topological_order(topological_order) -> Verdict:
     name = "topological_order"
     cases = [("lesson 1's (x + y)·z", running_example()), ("g = w·w + w", reuse_example()),
              ("a diamond", diamond_example()), (f"a chain of {DEEP:,} nodes", chain(DEEP))]
-    if not callable(topological_order):
+    if not callable(topological_order) or is_stub(topological_order):
         return judge_function(name, topological_order, [], None).show()
     for title, nodes in cases:
         try:
@@ -149,10 +149,7 @@ def check_topological_order(topological_order) -> Verdict:
                                         "thousand calls; keep the nodes still to visit in a list (a stack) "
                                         "instead of calling the function again.", "recursion").show()
         except Exception as err:
-            return Verdict(False, name, f"✗ {name} on {title} raised {type(err).__name__}: {err}",
-                           "error").show()
-        if order is None and title == cases[0][0]:
-            return not_written(name).show()
+            return raised(name, f"{name} on {title}", err).show()
         problem = _order_problem(order, _root(nodes))
         if problem:
             return Verdict(False, name, f"✗ {name} on {title}: {problem}.", "order").show()
@@ -211,7 +208,7 @@ def check_backward(backward) -> Verdict:
     name = "backward"
     graphs = [("(x + y)·z", running_example), ("w·w + w", reuse_example), ("u·v + v", exercise_example),
               ("the diamond", diamond_example), (f"the chain of {DEEP:,}", lambda: chain(DEEP))]
-    if not callable(backward):
+    if not callable(backward) or is_stub(backward):
         return judge_function(name, backward, [], None).show()
     for title, make in graphs:
         nodes = make()
@@ -221,11 +218,11 @@ def check_backward(backward) -> Verdict:
             return Verdict(False, name, f"✗ {name} on {title}: RecursionError. Use your iterative "
                                         "topological_order, not the recursive one.", "recursion").show()
         except Exception as err:
-            return Verdict(False, name, f"✗ {name} on {title} raised {type(err).__name__}: {err}",
-                           "error").show()
+            return raised(name, f"{name} on {title}", err).show()
         got = [n.grad for n in nodes.values() if not n.parents]
-        if result is None and title == graphs[0][0] and not any(got):
-            return not_written(name, "no gradient changed").show()
+        if result is not None:
+            return Verdict(False, name, f"✗ {name} returned {type(result).__name__}: it should set .grad "
+                                        "on the nodes and return nothing.", "type").show()
         labels = ", ".join(n.label for n in nodes.values() if not n.parents)
         mistakes = [Mistake(kind, _grads(make, None, **variant), hint)
                     for variant, kind, hint in BACKWARD_MISTAKES]

@@ -10,13 +10,13 @@ QUANTITIES = ("value", "grad", "uses")
 
 
 def reveal(animator, node: str, guess, quantity: str = "grad", *, use: int | None = None, hint: str = "",
-           tol: float = 1e-6) -> Verdict:
+           tol: float = 1e-6, mistakes=(), hints: dict | None = None) -> Verdict:
     """Check `guess` for `node`'s `quantity`, then move `animator` to the step that shows the answer.
 
     `node` is the name drawn in the graph (a label like "x"); `quantity` is "value" (the forward pass
     computes it), "grad" (its gradient once backpropagation has finished with it, or after `use`
     contributions) or "uses" (how many contributions its gradient adds up). An unanswered guess leaves
-    the animator where it is, so nothing is given away.
+    the animator where it is, so nothing is given away. `hint`, `mistakes` and `hints` are judge()'s.
     """
     if quantity not in QUANTITIES:
         raise ValueError(f"reveal: quantity must be one of {QUANTITIES}, got {quantity!r}")
@@ -29,7 +29,7 @@ def reveal(animator, node: str, guess, quantity: str = "grad", *, use: int | Non
                                     "... and run the cell: the animator then shows the answer.",
                        "unanswered").show()
     expected = event["uses"] if quantity == "uses" else _plain(event[quantity])
-    verdict = judge(what, guess, expected, hint, tol=tol)
+    verdict = judge(what, guess, expected, hint, tol=tol, mistakes=mistakes, hints=hints)
     animator.step = event["step"]
     shown = f"The animator now shows step {event['step']}: {event['text']}"
     return Verdict(verdict.ok, verdict.name, f"{verdict.text}\n{shown}", verdict.kind).show()
