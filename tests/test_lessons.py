@@ -53,6 +53,26 @@ KEY_NUMBERS = {
         "scores.grad.numpy().round(4)": [[-0.1705, 0.1212, 0.0493], [0.0556, 0.4107, -0.4663]],
         "[counts.sum(), counts.trace() - (predicted == y_test).sum()]": [359, 0],
         "history['val_accuracy'][-1]": (">=", 0.9)},
+    "08_convolutional_networks": {
+        "by_hand.tolist()": [[-3.0, 0.0, 3.0]] * 3, "framework.numpy()[0, 0]": [[-3.0, 0.0, 3.0]] * 3,
+        "[response.item(), w.grad.numpy()[0, 0].tolist()]": [9.0, [[3.0, 0.0, 0.0]] * 3],
+        "list(im2col(image, 3).shape)": [9, 9],
+        "tg.max_pool2d(tg.tensor(X[None, None]), 2).numpy()[0, 0]": [[4.0, 5.0], [7.0, 6.0]],
+        "sum(p.numel() for p in cnn.parameters())": (8 * 9 + 8) + (16 * 8 * 9 + 16) + (64 * 10 + 10),
+        "history['val_accuracy'][-1]": (">=", 0.85)},
+    "09_dynamic_graphs_and_rnns": {
+        "[F(*leaves(), 1).data, F(*leaves(), 3).data]": [-12.0, -192.0],
+        "[loop.current_event['grad'], loop.current_event['uses']]": [144.0, 3],
+        "[bptt_grad(0.5, 1.0, [2.0, -1.0, 3.0]), w.grad]": [1.75, 1.75],
+        "[e['uses'] for e in unrolled.events if e.get('use') == 1 and e['node'] == "
+        "[n['id'] for n in unrolled.snapshot['nodes'] if n['name'] == 'W_hh'][0]]": [3],
+        "[len(curves['RNN']), curves['LSTM'][-1] < curves['LSTM'][0]]": [10, True]},
+    "12_debugging_gradients": {
+        "bool(result)": True, "first.weight.grad is None": True,
+        "float(np.median(np.abs(normal)) / np.median(np.abs(saturated))) > 10": True,
+        "lesson12.wrong_rules(RULES) + [buggy_op]": ["/", "/"],
+        "engine_grads('/', 1.5, -0.8)": [-1.25, 1.875], "numeric_grad(op_as_function('/'), np.array([1.5, "
+                                                         "-0.8]))": [-1.25, -2.34375]},
 }
 
 

@@ -83,9 +83,9 @@ def judge(name: str, answer, expected, hint: str = "", *, tol: float = 1e-6, mis
         return Verdict(True, name, f"✓ {name}{shown}: correct!", "correct")
     kind, detail = _value_mistake(got, want, close, tol, mistakes)
     advice = hints.get(kind, "") if kind != "value" else hint
-    for mistake in mistakes:
-        if mistake.kind == kind and mistake.hint and _same(got, mistake.value, tol):
-            advice = mistake.hint
+    matching = [m for m in mistakes if m.kind == kind and m.hint and _same(got, m.value, tol)]
+    if matching:
+        advice = matching[0].hint
     text = f"✗ {name}: {detail}" + (f" Hint: {advice}" if advice else "")
     return Verdict(False, name, text, kind)
 

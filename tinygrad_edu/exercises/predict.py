@@ -18,21 +18,39 @@ def reveal(animator, node: str, guess, quantity: str = "grad", *, use: int | Non
     contributions) or "uses" (how many contributions its gradient adds up). An unanswered guess leaves
     the animator where it is, so nothing is given away. `hint`, `mistakes` and `hints` are judge()'s.
     """
-    if quantity not in QUANTITIES:
-        raise ValueError(f"reveal: quantity must be one of {QUANTITIES}, got {quantity!r}")
-    event = _event(animator, _node_id(animator, node), node, quantity, use)
+    event = find_event(animator, node, quantity, use)
     what = {"value": node, "grad": f"the gradient at {node}", "uses": f"the uses of {node}"}[quantity]
     if quantity == "grad" and use is not None:
         what += f" after {use} contribution{'s' * (use != 1)}"
     if unanswered(guess):
-        return Verdict(False, what, f"… {what}: not predicted yet. Write your prediction in place of the "
-                                    "... and run the cell: the animator then shows the answer.",
-                       "unanswered").show()
-    expected = event["uses"] if quantity == "uses" else _plain(event[quantity])
+        return not_predicted(what).show()
+    expected = expected_value(event, quantity)
     verdict = judge(what, guess, expected, hint, tol=tol, mistakes=mistakes, hints=hints)
+    return move_to(animator, event, verdict).show()
+
+
+def find_event(animator, node: str, quantity: str = "grad", use: int | None = None) -> dict:
+    """The event that shows `node`'s `quantity` (see `reveal`)."""
+    if quantity not in QUANTITIES:
+        raise ValueError(f"reveal: quantity must be one of {QUANTITIES}, got {quantity!r}")
+    return _event(animator, _node_id(animator, node), node, quantity, use)
+
+
+def expected_value(event: dict, quantity: str):
+    """What the event says about its node: the value, the gradient so far, or the number of uses."""
+    return event["uses"] if quantity == "uses" else _plain(event[quantity])
+
+
+def not_predicted(what: str) -> Verdict:
+    return Verdict(False, what, f"… {what}: not predicted yet. Write your prediction in place of the ... and "
+                                "run the cell: the animator then shows the answer.", "unanswered")
+
+
+def move_to(animator, event: dict, verdict: Verdict) -> Verdict:
+    """Set the animator to `event`'s step and add what it now shows to the verdict's text."""
     animator.step = event["step"]
     shown = f"The animator now shows step {event['step']}: {event['text']}"
-    return Verdict(verdict.ok, verdict.name, f"{verdict.text}\n{shown}", verdict.kind).show()
+    return Verdict(verdict.ok, verdict.name, f"{verdict.text}\n{shown}", verdict.kind)
 
 
 def _node_id(animator, name: str) -> str:
