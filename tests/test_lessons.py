@@ -65,7 +65,7 @@ KEY_NUMBERS = {
         "[loop.current_event['grad'], loop.current_event['uses']]": [144.0, 3],
         "[bptt_grad(0.5, 1.0, [2.0, -1.0, 3.0]), w.grad]": [1.75, 1.75],
         "[e['uses'] for e in unrolled.events if e.get('use') == 1 and e['node'] == "
-        "[n['id'] for n in unrolled.snapshot['nodes'] if n['name'] == 'W_hh'][0]]": [3],
+        "[n['id'] for n in unrolled.snapshot['nodes'] if n.get('name') == 'W_hh'][0]]": [3],
         "[len(curves['RNN']), curves['LSTM'][-1] < curves['LSTM'][0]]": [10, True]},
     "12_debugging_gradients": {
         "bool(result)": True, "first.weight.grad is None": True,

@@ -2,7 +2,7 @@
 # Each "# %% <cell id>" section replaces the lesson's cell with that id (see lessons/README.md).
 
 # %% exercise-neuron
-my_grad_w1 = 1.0    # ∂o/∂n · ∂n/∂(x1·w1) · ∂(x1·w1)/∂w1 = (1 - o²) · 1 · x1 = 0.5 · 1 · 2
+my_grad_w1 = 1.0    # ∂o/∂n · ∂n/∂x1w1 · ∂x1w1/∂w1 = (1 - o²) · 1 · x1 = 0.5 · 1 · 2
 
 # %% exercise-sgd
 def sgd_step(parameters, lr):
