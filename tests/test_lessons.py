@@ -153,6 +153,7 @@ def test_runs_as_stored_without_giving_answers_away(path):
         lines = verdict_lines(cell)
         assert lines, f"cell {cell.id} shows no verdict"
         assert all(line.startswith("…") for line in lines), f"cell {cell.id} unanswered: {lines}"
+        assert len(lines) == len(set(lines)), f"cell {cell.id} shows a verdict twice: {lines}"
 
 
 @pytest.mark.xdist_group("lessons-solved")

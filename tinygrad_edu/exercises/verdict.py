@@ -36,7 +36,9 @@ class Verdict:
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
-        colour, border = ("#e8f5e9", "#2e7d32") if self.ok else ("#fdecea", "#c62828")
+        colour, border = (("#e8f5e9", "#2e7d32") if self.ok else      # right: green
+                          ("#eef2f7", "#7a8699") if self.kind == "unanswered" else     # to do: grey
+                          ("#fdecea", "#c62828"))                     # wrong: red
         lines = "<br>".join(html.escape(line) for line in self.text.splitlines())
         return (f'<div class="tge-verdict" style="background:{colour};border-left:4px solid {border};'
                 f'padding:6px 10px;margin:2px 0;font-family:sans-serif">{lines}</div>')
