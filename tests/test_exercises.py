@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from tinygrad_edu import Value
+from tests.test_snapshot_value import classic
 from tinygrad_edu.exercises import Verdict, budget, check, check_function, reveal
 from tinygrad_edu.widgets import GraphAnimator
 
@@ -55,12 +55,7 @@ def test_arrays_say_which_element_is_wrong_and_which_shape_was_expected(capsys):
 
 
 def animator():
-    x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
-    a = x + y
-    a.label = "a"
-    f = a * z
-    f.label = "f"
-    return GraphAnimator(f)
+    return GraphAnimator(classic())
 
 
 def test_reveal_moves_the_animator_only_once_a_guess_is_made(capsys):

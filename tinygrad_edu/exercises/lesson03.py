@@ -5,6 +5,7 @@ The graphs are built here from a tiny node class with the lesson's attribute nam
 """
 import math
 
+from ..graph_walk import topological_order
 from .judge import Mistake, is_stub, judge, judge_function, raised
 from .verdict import Verdict
 
@@ -98,15 +99,12 @@ def _root(nodes: dict):
     return list(nodes.values())[-1]
 
 
+def _parents(node) -> tuple:
+    return node.parents
+
+
 def _all_nodes(root) -> list:
-    seen, stack, found = set(), [root], []
-    while stack:
-        node = stack.pop()
-        if id(node) not in seen:
-            seen.add(id(node))
-            found.append(node)
-            stack.extend(node.parents)
-    return found
+    return topological_order(root, _parents)
 
 
 def _name(node) -> str:
@@ -159,27 +157,12 @@ def check_topological_order(topological_order) -> Verdict:
 
 def reference_backward(root, *, reverse=True, accumulate=True, seed=1.0, upstream=True) -> None:
     """Backpropagation, and (with a flag turned off) the typical ways of getting it wrong."""
-    order = _sorted(root)
+    order = _all_nodes(root)
     root.grad = seed
     for node in (reversed(order) if reverse else order):
         for parent, local in zip(node.parents, node.local):
             contribution = local * node.grad if upstream else local
             parent.grad = parent.grad + contribution if accumulate else contribution
-
-
-def _sorted(root) -> list:
-    order, placed, stack = [], set(), [(root, False)]
-    while stack:
-        node, ready = stack.pop()
-        if id(node) in placed:
-            continue
-        if ready:
-            placed.add(id(node))
-            order.append(node)
-        else:
-            stack.append((node, True))
-            stack.extend((p, False) for p in node.parents if id(p) not in placed)
-    return order
 
 
 def _grads(make, backward, **variant) -> list:
