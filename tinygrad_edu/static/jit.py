@@ -1,0 +1,58 @@
+"""`jit(fn)`: trace on the first call, then run the graph; a new input signature traces again.
+
+The signature is, per argument, (shape, dtype, device) for tensors and the value itself for anything
+else (numbers and strings are baked into the graph). The graph is optimized once after tracing. If a
+parameter's array has been replaced since (model.to(...), load_state_dict), the graph is traced again.
+"""
+import functools
+
+from .. import backend
+from ..tensor import Tensor
+from .trace import _named_state, input_names, is_tensor_like, run_traced
+
+
+def _signature(args) -> tuple:
+    key = []
+    for a in args:
+        if is_tensor_like(a):
+            data = a.array if isinstance(a, Tensor) else a
+            key.append(("tensor", tuple(data.shape), str(data.dtype), backend.device_of(data)))
+        else:
+            key.append(("value", type(a).__name__, repr(a)))
+    return tuple(key)
+
+
+class jit:
+    """Wrap `fn` (a function or nn.Module): calls run a cached static graph per input signature.
+    `graphs` maps each signature to its (optimized) graph; `optimize=False` keeps traced graphs as is."""
+
+    def __init__(self, fn, optimize: bool = True):
+        self.fn, self.optimize, self.graphs, self._bound = fn, optimize, {}, {}
+        functools.update_wrapper(self, fn, updated=())
+
+    def __call__(self, *args):
+        key = _signature(args)
+        g = self.graphs.get(key)
+        if g is None or any(t.array is not g.state[name] for name, t in self._bound[key]):
+            g = self._trace(key, args)
+        return g(*[a for a in args if is_tensor_like(a)])
+
+    def _trace(self, key, args):
+        names = _named_state(self.fn, args)
+        g = run_traced(self.fn, args, input_names(self.fn, len(args)), names)
+        if self.optimize:
+            g, _ = g.optimize()
+        tensors = {name: t for t in _tensors(self.fn, args) if (name := names.get(id(t))) in g.state}
+        self.graphs[key], self._bound[key] = g, list(tensors.items())
+        return g
+
+
+def _tensors(fn, args):
+    """The parameter and buffer tensors fn's modules and optimizers hold (to notice replaced arrays)."""
+    del args
+    found = []
+    for table in ("named_parameters", "named_buffers"):
+        method = getattr(fn, table, None)
+        if callable(method):
+            found += [t for _, t in method()]
+    return found
