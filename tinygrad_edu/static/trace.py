@@ -26,7 +26,7 @@ from .ir import Node, spec_of
 from .optim_rules import step_rule
 from .registry import build, key_of
 
-NAME = re.compile(r"^[A-Za-z_][\w.']*$")
+NAME = re.compile(r"^[A-Za-z0-9_][\w.']*$")
 
 
 class TracerWarning(UserWarning):
@@ -334,8 +334,9 @@ def grad_graph(g: Graph, wrt, of=None) -> Graph:
         for name in g.inputs:
             if name in wrt:
                 env[name] = env[name].detach().requires_grad_()
-        for node in g.nodes:
-            env[node.name] = apply(build(node.op, node.attrs), *[env[i] for i in node.inputs])
+        for node in g.nodes:          # a traced conv may have skipped its input's gradient: not here
+            attrs = {**node.attrs, "input_grad": True} if node.op == "Conv2d" else node.attrs
+            env[node.name] = apply(build(node.op, attrs), *[env[i] for i in node.inputs])
         outs = [env[o] for o in g.outputs]
         grads = grad(outs[index], [env[w] for w in wrt], create_graph=True, allow_unused=True)
         for w, gw in zip(wrt, grads):

@@ -10,8 +10,10 @@ import re
 from .. import backend
 from ..ops import vjp
 from ..scalar import Value
+from ..static import Graph
 from ..tensor import Tensor
 from . import plain
+from .graph_adapter import GraphAdapter
 
 # ∂out/∂input of each scalar op, as the lesson writes it: a and b are the inputs, out the result.
 _VALUE_LOCALS = {
@@ -157,5 +159,8 @@ def adapter_for(root, where: str):
         return ValueAdapter()
     if isinstance(root, Tensor):
         return TensorAdapter()
-    raise TypeError(f"{where}: expected a tinygrad_edu Value or Tensor (the result of a computation), "
+    if isinstance(root, Graph):
+        return GraphAdapter(root)
+    raise TypeError(f"{where}: expected a tinygrad_edu Value or Tensor (the result of a computation) or a "
+                    "static Graph, "
                     f"got {type(root).__name__} {root!r:.60}")
