@@ -42,17 +42,6 @@ class jit:
         g = run_traced(self.fn, args, input_names(self.fn, len(args)), names)
         if self.optimize:
             g, _ = g.optimize()
-        tensors = {name: t for t in _tensors(self.fn, args) if (name := names.get(id(t))) in g.state}
-        self.graphs[key], self._bound[key] = g, list(tensors.items())
+        self.graphs[key] = g
+        self._bound[key] = [(name, t) for name, t in names.values() if name in g.state]
         return g
-
-
-def _tensors(fn, args):
-    """The parameter and buffer tensors fn's modules and optimizers hold (to notice replaced arrays)."""
-    del args
-    found = []
-    for table in ("named_parameters", "named_buffers"):
-        method = getattr(fn, table, None)
-        if callable(method):
-            found += [t for _, t in method()]
-    return found

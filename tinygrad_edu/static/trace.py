@@ -46,19 +46,24 @@ class Recorder:
         self.held = {}                # state name -> (tensor, its array, a copy, its grad) to restore
         self.state_names = state_names      # id(tensor) -> name, from the modules and optimizers found
         self.labels = {}                    # value name -> tensor whose `.name` may rename it
+        self.derived = set()                # values computed from inputs or state (not constants alone)
+        self.before = {k: _copy(t.array) for k, (_, t) in state_names.items()}   # to catch raw in-place math
         self.counter, self.consts = itertools.count(1), itertools.count(1)
 
     # ----- leaves -----
     def add_input(self, name: str, tensor: Tensor) -> None:
         self._leaf(name, tensor.array)
         self.inputs.append(name)
+        self.derived.add(name)
 
     def add_state(self, name: str, tensor: Tensor) -> str:
         if name in self.specs:
             raise TraceError(f"trace: two state tensors are both named {name!r}")
         self._leaf(name, tensor.array)
         self.state[name] = tensor.array
-        self.held[name] = (tensor, tensor.array, _copy(tensor.array), tensor.grad)
+        copy = self.before.get(id(tensor))
+        self.held[name] = (tensor, tensor.array, _copy(tensor.array) if copy is None else copy, tensor.grad)
+        self.derived.add(name)
         return name
 
     def _leaf(self, name, array) -> None:
@@ -71,7 +76,7 @@ class Recorder:
         name = self.names.get(id(t.array))
         if name is not None:
             return name
-        named = self.state_names.get(id(t))
+        named = self.state_names.get(id(t), (None,))[0]
         if named is not None or (t.requires_grad and t._op is None):
             return self.add_state(named or self._free(t.name or "param"), t)
         name = f"c{next(self.consts)}"
@@ -98,6 +103,8 @@ class Recorder:
         name = f"h{next(self.counter)}"
         shape, dtype = spec_of(out.array)
         self.nodes.append(Node(name, op, inputs, shape, dtype, attrs))
+        if any(i in self.derived for i in inputs):
+            self.derived.add(name)
         self.names[id(out.array)] = name
         self.alive.append(out)
         self.labels[name] = out
@@ -105,7 +112,7 @@ class Recorder:
     def untracked(self, function: str, kwargs: dict, x: Tensor, out: Tensor) -> None:
         """sign(), all(), any()... of a traced value: recorded as a Piecewise node, not a constant."""
         name = self.names.get(id(x.array))
-        if name is None or name in self.constants:
+        if name not in self.derived:
             return
         plain = {k: (np.dtype(v).name if v is not None and not isinstance(v, (bool, int, float, str)) else v)
                  for k, v in kwargs.items()}
@@ -113,7 +120,7 @@ class Recorder:
 
     def leaves_graph(self, t: Tensor, how: str) -> None:
         name = self.names.get(id(t.array))
-        if name is None or name in self.constants:
+        if name not in self.derived:
             return
         warnings.warn(f"trace: traced value %{name} {t.shape} was converted to {how}; the graph keeps the "
                       "value it had now (and any Python branch taken on it), so it will not follow new "
@@ -226,7 +233,7 @@ def _plain_attrs(op) -> dict:
 
 # ----- finding names and running the trace -----
 def _named_state(fn, args) -> dict:
-    """id(tensor) -> name for the parameters and buffers of `fn` (a Module) or of the modules it uses
+    """id(tensor) -> (name, tensor) for the parameters and buffers of `fn` (a Module) or of the modules it uses
     (found in its closure, its globals and its bound object), and the optimizers' parameters."""
     found = []
     if _is_module(fn):
@@ -248,11 +255,11 @@ def _named_state(fn, args) -> dict:
     for key, module in modules:
         for table in (module.named_parameters(), module.named_buffers()):
             for name, t in table:
-                names.setdefault(id(t), prefix(key) + name)
+                names.setdefault(id(t), (prefix(key) + name, t))
     for key, opt in found:
         if hasattr(opt, "param_groups"):
             for i, p in enumerate(q for group in opt.param_groups for q in group["params"]):
-                names.setdefault(id(p), f"{key}.param{i}")
+                names.setdefault(id(p), (f"{key}.param{i}", p))
     return names
 
 
@@ -348,5 +355,5 @@ def grad_graph(g: Graph, wrt, of=None) -> Graph:
         return (*outs, *[gw if gw is not None else zeros.pop(0) for gw in grads])
 
     example = [g.example[n] if g.example else np.zeros(*g.specs[n]) for n in g.inputs]
-    state_names = {id(t): name for name, t in leaves.items()}
+    state_names = {id(t): (name, t) for name, t in leaves.items()}
     return run_traced(replay, example, list(g.inputs), state_names)
