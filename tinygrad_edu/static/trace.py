@@ -252,6 +252,12 @@ def _named_state(fn, args) -> dict:
     modules = [(k, v) for k, v in found if _is_module(v)]
     prefix = (lambda k: f"{k}.") if len(modules) > 1 else (lambda k: "")
     names = {}
+    if not _is_module(fn):       # tensors the function uses by name: `w` in `x @ w`, ps[0] as "ps0"
+        for key, value in scope.items():
+            group = value if isinstance(value, (list, tuple)) else [value]
+            for i, t in enumerate(group):
+                if isinstance(t, Tensor) and t.requires_grad and t.is_leaf:
+                    names.setdefault(id(t), (key if group is not value else f"{key}{i}", t))
     for key, module in modules:
         for table in (module.named_parameters(), module.named_buffers()):
             for name, t in table:
