@@ -123,8 +123,8 @@ def test_fused_step_equals_the_op(op, device):
     arrays = [tg.tensor(h).to(device).array for h in host]
     xp = backend.xp_for(device)
     want = backend.to_host(build(op, attrs).forward(xp, *arrays))
-    fused = FusedElementwise(inputs=arity, program=[[op, attrs, list(range(arity))]], dtypes=[str(want.dtype)],
-                             shape=list(want.shape))
+    fused = FusedElementwise(inputs=arity, program=[[op, attrs, list(range(arity))]],
+                             dtypes=[str(want.dtype)], shape=list(want.shape))
     np.testing.assert_array_equal(backend.to_host(fused.forward(xp, *arrays)), want)
 
 

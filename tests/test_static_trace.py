@@ -54,7 +54,8 @@ def test_static_gradient_matches_pytorch():
     np.testing.assert_allclose(g(x)[1].numpy(), tm[0].weight.grad.numpy(), rtol=1e-5, atol=1e-6)
 
 
-OPTIMIZERS = [("SGD", {"lr": 0.1}), ("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True, "weight_decay": 0.01}),
+OPTIMIZERS = [("SGD", {"lr": 0.1}),
+              ("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True, "weight_decay": 0.01}),
               ("SGD", {"lr": 0.1, "momentum": 0.9, "dampening": 0.5}), ("Adam", {"lr": 0.01}),
               ("AdamW", {"lr": 0.01, "amsgrad": True})]
 

@@ -80,7 +80,8 @@ _NUMPY.update({
 FUSIBLE = frozenset(_NUMPY)
 
 _C_TYPES = {"float16": "float16", "float32": "float", "float64": "double", "bool": "bool",
-            "int8": "signed char", "int16": "short", "int32": "int", "int64": "long long", "uint8": "unsigned char"}
+            "int8": "signed char", "int16": "short", "int32": "int", "int64": "long long",
+            "uint8": "unsigned char"}
 _C_BINARY = {"Add": "+", "Sub": "-", "Mul": "*", "Div": "/"}
 _C_COMPARE = {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!=", "and": "&", "or": "|",
               "xor": "^"}

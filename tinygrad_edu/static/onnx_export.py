@@ -113,8 +113,8 @@ def _convert(b, node) -> None:
         b.emit("Concat", parts, [out], axis=int(a["axis"]))
     elif op == "Pad":
         pads = [p[0] for p in a["pad_width"]] + [p[1] for p in a["pad_width"]]
-        b.emit("Pad", [ins[0], b.const(np.asarray(pads, np.int64)), b.const(np.asarray(a["value"], node.dtype))],
-               [out], mode="constant")
+        value = b.const(np.asarray(a["value"], node.dtype))
+        b.emit("Pad", [ins[0], b.const(np.asarray(pads, np.int64)), value], [out], mode="constant")
     elif op == "GetItem":
         _getitem(b, node)
     elif op == "Dropout":

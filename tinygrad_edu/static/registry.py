@@ -18,7 +18,7 @@ def _collect() -> dict:
             if isinstance(value, type) and issubclass(value, Op) and value is not Op \
                     and value.__module__ == module.__name__ and not value.__name__.startswith("_"):
                 if found.get(value.__name__, value) is not value:
-                    raise RuntimeError(f"two ops are named {value.__name__}: {found[value.__name__]}, {value}")
+                    raise RuntimeError(f"two ops named {value.__name__}: {found[value.__name__]}, {value}")
                 found[value.__name__] = value
     return found
 

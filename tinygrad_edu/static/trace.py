@@ -233,8 +233,8 @@ def _plain_attrs(op) -> dict:
 
 # ----- finding names and running the trace -----
 def _named_state(fn, args) -> dict:
-    """id(tensor) -> (name, tensor) for the parameters and buffers of `fn` (a Module) or of the modules it uses
-    (found in its closure, its globals and its bound object), and the optimizers' parameters."""
+    """id(tensor) -> (name, tensor) for the parameters and buffers of `fn` (a Module) or of the modules it
+    uses (found in its closure, its globals and its bound object), and the optimizers' parameters."""
     found = []
     if _is_module(fn):
         found.append(("", fn))

@@ -125,14 +125,15 @@ class GraphAdapter:
             return [None] * len(parents)
         arrays = [self.values[p.name] for p in parents]
         op = build(node.node.op, node.node.attrs)
-        grads = vjp(op, backend.xp_of(self.values[node.name]), upstream, arrays, self.values[node.name], needs)
+        out = self.values[node.name]
+        grads = vjp(op, backend.xp_of(out), upstream, arrays, out, needs)
         return [g if need else None for g, need in zip(grads, needs)]
 
     def add(self, a, b):
         return a + b
 
     def to_plain(self, x):
-        return plain.array(backend.to_host(x))
+        return None if x is None else plain.array(backend.to_host(x))
 
 
 def _evaluate(graph) -> dict:
