@@ -91,7 +91,7 @@ def test_generated_code_reads_like_the_graph():
     model, x = mlp()
     g, _ = tg.trace(model, x).optimize()
     source = g.plan().source
-    assert source.startswith("def run(xp, plan, state, v0, v1, v2, v3, v4):")
+    assert source.startswith("def run(xp, state, v0, v1, v2, v3, v4):")
     calls = [line for line in source.splitlines() if " = op" in line or " = into" in line]
     assert len(calls) == len(g.nodes) and "del v" in source and source.rstrip().endswith("return (v10, ), ()")
 

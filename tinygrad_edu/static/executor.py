@@ -42,44 +42,49 @@ class Plan:
         self.slot = {name: k for k, name in enumerate(leaves + [n.name for n in g.nodes])}
         self.ops = [build(n.op, n.attrs) for n in g.nodes]
         self.constants = [backend.to_device(a, device) for a in g.constants.values()]
-        self.buffers = {}                       # buffer id -> array, made on first use and kept
-        self.node_buffer = [None] * len(g.nodes)   # buffer id or ("state", name) per node
+        self.node_buffer = [None] * len(g.nodes)   # buffer id or state name per node
         plan = g.buffers or {}
         for k, node in enumerate(g.nodes):
             if node.name in plan and writer(node.op, self.ops[k]) is not None:
                 self.node_buffer[k] = plan[node.name]
+        self.buffers = self._make_buffers()        # buffer id -> raw bytes, kept from run to run
         self.last_use = _last_uses(g) if g.buffers is not None else {}
         self.source, self.function = self._compile()
 
     # ----- buffers -----
-    def buffer(self, key, node, state):
-        if isinstance(key, str):
-            return state[key]
-        array = self.buffers.get(key)
-        if array is None or array.shape != node.shape or str(array.dtype) != node.dtype:
-            raw = self.buffers.get(("raw", key))
-            size = nbytes(node.shape, node.dtype)
-            if raw is None or raw.nbytes < size:
-                raw = self.xp.empty(size, dtype="uint8")
-                self.buffers[("raw", key)] = raw
-            array = raw[:size].view(node.dtype).reshape(node.shape)
-            self.buffers[key] = array
-        return array
+    def _make_buffers(self) -> dict:
+        sizes = {}
+        for k, key in enumerate(self.node_buffer):
+            if isinstance(key, int):
+                node = self.graph.nodes[k]
+                sizes[key] = max(sizes.get(key, 0), nbytes(node.shape, node.dtype))
+        return {key: self.xp.empty(size, dtype="uint8") for key, size in sizes.items()}
+
+    def view(self, k: int):
+        """Node k's planned buffer as an array of its shape and dtype."""
+        node = self.graph.nodes[k]
+        raw = self.buffers[self.node_buffer[k]]
+        return raw[:nbytes(node.shape, node.dtype)].view(node.dtype).reshape(node.shape)
 
     # ----- serial code -----
     def _compile(self):
         g = self.graph
         names = {name: f"v{k}" for name, k in self.slot.items()}
         leaves = [names[n] for n in list(g.inputs) + list(g.state) + list(g.constants)]
-        lines = [f"def run(xp, plan, state, {', '.join(leaves)}):"]
+        lines = [f"def run(xp, state, {', '.join(leaves)}):"]
+        scope = {}
         for k, node in enumerate(g.nodes):
             args = ", ".join(names[i] for i in node.inputs)
             key = self.node_buffer[k]
+            scope[f"op{k}"] = self.ops[k].forward
             if key is None:
                 lines.append(f"    {names[node.name]} = op{k}(xp, {args})")
             else:
-                buffer = f"plan.buffer({key!r}, node{k}, state)"
-                lines.append(f"    {names[node.name]} = into{k}(xp, {buffer}, {args})")
+                scope[f"into{k}"] = writer(node.op, self.ops[k])
+                target = f"state[{key!r}]" if isinstance(key, str) else f"buf{k}"
+                if not isinstance(key, str):
+                    scope[f"buf{k}"] = self.view(k)
+                lines.append(f"    {names[node.name]} = into{k}(xp, {target}, {args})")
             dead = [names[v] for v in dict.fromkeys(node.inputs) if self.last_use.get(v) == k]
             if dead:
                 lines.append(f"    del {', '.join(dead)}")
@@ -87,18 +92,13 @@ class Plan:
         ups = "".join(f"{names[v]}, " for v in g.updates.values())
         lines.append(f"    return ({outs}), ({ups})")
         source = "\n".join(lines) + "\n"
-        scope = {}
-        for k, node in enumerate(g.nodes):
-            scope[f"op{k}"] = self.ops[k].forward
-            scope[f"into{k}"] = writer(node.op, self.ops[k])
-            scope[f"node{k}"] = node
         exec(compile(source, f"<graph plan {id(self):x}>", "exec"), scope)  # our own text: slot names only
         return source, scope["run"]
 
     def run(self, inputs: list, state: dict):
         xp = self.xp
         leaves = inputs + [state[n] for n in self.graph.state] + self.constants
-        outputs, new = self.function(xp, self, state, *leaves)
+        outputs, new = self.function(xp, state, *leaves)
         _write_back(xp, self.graph, state, new)
         return list(outputs)
 
@@ -110,7 +110,8 @@ class Plan:
                           inputs + [state[n] for n in g.state] + self.constants))
         deps, users = _dependencies(self)
         waiting = {k: len(d) for k, d in enumerate(deps)}
-        timeline, lock = [], threading.Lock()
+        views = {k: self.view(k) for k, key in enumerate(self.node_buffer) if isinstance(key, int)}
+        timeline = []
 
         def execute(k):
             node, start = g.nodes[k], time.perf_counter()
@@ -119,9 +120,8 @@ class Plan:
             if key is None:
                 out = self.ops[k].forward(xp, *args)
             else:
-                with lock:
-                    buf = self.buffer(key, node, state)
-                out = writer(node.op, self.ops[k])(xp, buf, *args)
+                target = state[key] if isinstance(key, str) else views[k]
+                out = writer(node.op, self.ops[k])(xp, target, *args)
             values[node.name] = out
             timeline.append((node.name, threading.get_ident(), start, time.perf_counter()))
             return k

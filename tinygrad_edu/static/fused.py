@@ -21,62 +21,54 @@ _COMPARE = {"lt": "less", "le": "less_equal", "gt": "greater", "ge": "greater_eq
 _FAST_POWERS = {2: "square", 0.5: "sqrt", -1: "reciprocal", 1: "positive"}
 
 
-def _sigmoid(xp, out, x, attrs):
-    xp.multiply(x, 0.5, out=out)      # 0.5 * (1 + tanh(0.5 * x)), as ops.Sigmoid computes it
-    xp.tanh(out, out=out)
-    xp.add(out, 1, out=out)
-    xp.multiply(out, 0.5, out=out)
+def _number(value) -> str:
+    """A number as Python source (attrs are checked to be numbers; inf and nan need spelling out)."""
+    value = float(value) if not isinstance(value, int) else value
+    return repr(value) if value == value and abs(value) != float("inf") else f"float('{value}')"
 
 
-def _clamp(xp, out, x, attrs):
-    lo, hi = attrs["min"], attrs["max"]
-    src = x
-    if lo is not None:
-        xp.maximum(src, lo, out=out)
-        src = out
-    if hi is not None:
-        xp.minimum(src, hi, out=out)
+def _ufunc(name):
+    return lambda attrs, a, o: [f"xp.{name}({', '.join(a)}, out={o})"]
 
 
-def _power(xp, out, x, attrs):
+def _power(attrs, a, o):
     p = attrs["exponent"]
     fast = _FAST_POWERS.get(p)
-    if fast is not None:
-        getattr(xp, fast)(x, out=out)
-    else:
-        xp.power(x, p, out=out)
+    return [f"xp.{fast}({a[0]}, out={o})" if fast else f"xp.power({a[0]}, {_number(p)}, out={o})"]
 
 
-def _cast(xp, out, x, attrs):
-    xp.copyto(out, x, casting="unsafe")
+def _clamp(attrs, a, o):
+    lines, src = [], a[0]
+    for bound, fn in ((attrs["min"], "maximum"), (attrs["max"], "minimum")):
+        if bound is not None:
+            lines.append(f"xp.{fn}({src}, {_number(bound)}, out={o})")
+            src = o
+    return lines
 
 
-def _where(xp, out, cond, a, b, attrs):
-    xp.copyto(out, b)
-    xp.copyto(out, a, where=cond)
+def _dropout_scale(p) -> str:
+    return _number(0.0 if p >= 1 else 1.0 / (1.0 - p))
 
 
-def _leaky(xp, out, x, attrs):
-    xp.multiply(x, attrs["negative_slope"], out=out)
-    xp.copyto(out, x, where=x > 0)
-
-
-def _dropout(xp, out, x, mask, attrs):
-    p = attrs["p"]
-    xp.multiply(mask, 0.0 if p >= 1 else 1.0 / (1.0 - p), out=out)
-    xp.multiply(x, out, out=out)
-
-
-# op -> (NumPy step writing into `out`, whether `out` may be one of the step's own inputs)
-_NUMPY = {name: ((lambda u: lambda xp, out, *a, attrs: getattr(xp, u)(*a, out=out))(ufunc), True)
-          for name, ufunc in _UFUNCS.items()}
+# op -> (NumPy statements writing the step's result into `o`, whether `o` may be one of its inputs).
+# Each computes what the op's forward computes, in the same order (Sigmoid: 0.5 * (1 + tanh(0.5 x))).
+_NUMPY = {name: (_ufunc(ufunc), True) for name, ufunc in _UFUNCS.items()}
 _NUMPY.update({
-    "Relu": (lambda xp, out, x, attrs: xp.maximum(x, 0, out=out), True),
-    "Compare": (lambda xp, out, a, b, attrs: getattr(xp, _COMPARE[attrs["kind"]])(a, b, out=out), True),
-    "RPowScalar": (lambda xp, out, x, attrs: xp.power(attrs["base"], x, out=out), True),
-    "Sigmoid": (_sigmoid, True), "Clamp": (_clamp, True), "PowScalar": (_power, True), "Cast": (_cast, True),
-    "Where": (_where, False), "LeakyRelu": (_leaky, False), "Dropout": (_dropout, False),
+    "Relu": (lambda attrs, a, o: [f"xp.maximum({a[0]}, 0, out={o})"], True),
+    "Compare": (lambda attrs, a, o: [f"xp.{_COMPARE[attrs['kind']]}({a[0]}, {a[1]}, out={o})"], True),
+    "RPowScalar": (lambda attrs, a, o: [f"xp.power({_number(attrs['base'])}, {a[0]}, out={o})"], True),
+    "Sigmoid": (lambda attrs, a, o: [f"xp.multiply({a[0]}, 0.5, out={o})", f"xp.tanh({o}, out={o})",
+                                     f"xp.add({o}, 1, out={o})", f"xp.multiply({o}, 0.5, out={o})"], True),
+    "Clamp": (_clamp, True), "PowScalar": (_power, True),
+    "Cast": (lambda attrs, a, o: [f"xp.copyto({o}, {a[0]}, casting='unsafe')"], True),
+    "Where": (lambda attrs, a, o: [f"xp.copyto({o}, {a[2]})", f"xp.copyto({o}, {a[1]}, where={a[0]})"],
+              False),
+    "LeakyRelu": (lambda attrs, a, o: [f"xp.multiply({a[0]}, {_number(attrs['negative_slope'])}, out={o})",
+                                       f"xp.copyto({o}, {a[0]}, where={a[0]} > 0)"], False),
+    "Dropout": (lambda attrs, a, o: [f"xp.multiply({a[1]}, {_dropout_scale(attrs['p'])}, out={o})",
+                                     f"xp.multiply({a[0]}, {o}, out={o})"], False),
 })
+_NUMBER_ATTRS = ("exponent", "base", "negative_slope", "p", "min", "max")
 FUSIBLE = frozenset(_NUMPY)
 
 _C_TYPES = {"float16": "float16", "float32": "float", "float64": "double", "bool": "bool",
@@ -137,19 +129,26 @@ class FusedElementwise(Op):
     The last step's result is the output. `run(xp, out, *inputs)` writes it into `out`, a buffer the
     executor planned; `forward` allocates one."""
 
-    __slots__ = ("_scratch", "_kernel")
+    __slots__ = ("_scratch", "_kernel", "_xp", "source")
     name = "fused"
     local = ()
 
     def __init__(self, **attrs):
         super().__init__(**attrs)
-        self._scratch, self._kernel = None, None
-        program = self.attrs["program"]
+        self._scratch, self._kernel, self._xp, self.source = None, None, None, None
+        program, n_in = self.attrs["program"], self.attrs["inputs"]
         unknown = sorted({step[0] for step in program} - FUSIBLE)
         if unknown:
             raise ValueError(f"fused: ops {unknown} cannot be fused (fusible: {sorted(FUSIBLE)})")
         if len(self.attrs["dtypes"]) != len(program) or not program:
             raise ValueError("fused: expected one dtype per program step and at least one step")
+        for k, (_, step_attrs, args) in enumerate(program):
+            if not all(type(a) is int and 0 <= a < n_in + k for a in args):
+                raise ValueError(f"fused: step {k} reads {args}, but only values 0..{n_in + k - 1} exist")
+            for key in _NUMBER_ATTRS:
+                value = step_attrs.get(key)
+                if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+                    raise ValueError(f"fused: step {k} attr {key} must be a number, got {value!r}")
 
     @property
     def writes_over_inputs(self) -> bool:
@@ -165,25 +164,35 @@ class FusedElementwise(Op):
         raise NotImplementedError("fused: take gradients before fusing (g.grad(...), then g.optimize())")
 
     def run(self, xp, out, *inputs):
-        if hasattr(xp, "ElementwiseKernel"):                       # CuPy: one kernel for the chain
-            if self._kernel is None:
-                in_types = [str(a.dtype) for a in inputs]
-                self._kernel = xp.ElementwiseKernel(*cuda_source(self.attrs, in_types), name="tg_fused")
-            self._kernel(*inputs, out)
-            return out
-        program = self.attrs["program"]
+        if self._xp is not xp:
+            self._compile(xp, inputs)
+        return self._kernel(out, *inputs)
+
+    def _compile(self, xp, inputs) -> None:
+        """CuPy: one ElementwiseKernel. NumPy (and strict): a generated Python function, one ufunc call
+        per step, writing into scratch arrays made here once and reused by every call."""
+        if hasattr(xp, "ElementwiseKernel"):
+            kernel = xp.ElementwiseKernel(*cuda_source(self.attrs, [str(a.dtype) for a in inputs]),
+                                          name="tg_fused")
+            self._kernel = lambda out, *args: kernel(*args, out)
+            self._xp = xp
+            return
+        program, n_in = self.attrs["program"], self.attrs["inputs"]
         scratch = self._registers(xp)
-        values = list(inputs)
+        names = [f"i{k}" for k in range(n_in)] + [f"r{k}" for k in range(len(program) - 1)] + ["out"]
+        lines = [f"def kernel(out, {', '.join(names[:n_in])}):"]
         for k, (op, attrs, args) in enumerate(program):
-            target = out if k == len(program) - 1 else scratch[k]
-            _NUMPY[op][0](xp, target, *[values[a] for a in args], attrs=attrs)
-            values.append(target)
-        return out
+            target = "out" if k == len(program) - 1 else f"r{k}"
+            lines += ["    " + line for line in _NUMPY[op][0](attrs, [names[a] for a in args], target)]
+        self.source = "\n".join(lines + ["    return out"]) + "\n"
+        scope = {"xp": xp, **{f"r{k}": r for k, r in enumerate(scratch)}}
+        exec(compile(self.source, "<fused kernel>", "exec"), scope)   # from checked attrs: names, numbers
+        self._kernel, self._xp = scope["kernel"], xp
 
     def _registers(self, xp):
         """One scratch array per intermediate step, made once and reused by every call. A step takes over
         the array of a value no later step reads (its own inputs too, if its kernel may write over them)."""
-        if self._scratch is None:
+        if self._scratch is None or self._xp is not xp:
             program, dtypes, n_in = self.attrs["program"], self.attrs["dtypes"], self.attrs["inputs"]
             last_read = {a: k for k, (_, _, args) in enumerate(program) for a in args}
             free, regs = [], []
