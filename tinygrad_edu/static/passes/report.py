@@ -20,8 +20,8 @@ class Report:
             self.peak_planned, self.peak_unplanned = peak_bytes(g), peak_bytes(g, planned=False)
 
     def __str__(self) -> str:
-        lines = [f"{'pass':<18}{'nodes':>14}"]
-        lines += [f"{name:<18}{before:>6} -> {after:<6}" for name, before, after in self.rows]
+        lines = [f"{'pass':<18}nodes before -> after"]
+        lines += [f"{name:<18}{before:>12} -> {after}" for name, before, after in self.rows]
         memory = f"peak memory of intermediates: {_mb(self.peak_unplanned)} without a plan"
         if self.peak_planned is not None:
             saved = 1 - self.peak_planned / self.peak_unplanned if self.peak_unplanned else 0
