@@ -25,7 +25,8 @@ def test_there_are_lessons():
 # The curriculum's fixed file names (DESIGN.md); lessons land one by one, so numbers may have gaps.
 CURRICULUM = ["computational_graphs", "watching_backprop", "build_your_own_autodiff",
               "neurons_to_an_mlp_in_scalars", "tensors_and_broadcasting", "layers_and_losses", "optimizers",
-              "convolutional_networks", "dynamic_graphs_and_rnns", "static_graphs", "parallelism_and_gpus", "debugging_gradients"]
+              "convolutional_networks", "dynamic_graphs_and_rnns", "static_graphs", "parallelism_and_gpus",
+              "debugging_gradients"]
 
 
 def test_lessons_are_numbered_in_order():
