@@ -171,7 +171,7 @@ def test_jit_caches_per_signature_and_retraces():
     fast = tg.jit(f)
     for _ in range(3):
         np.testing.assert_allclose(fast(x, 2.0).numpy(), (model(x) * 2.0).numpy(), rtol=1e-6)
-    assert len(calls) == 1                           # traced once, then the graph ran
+    assert len(calls) == 2                  # traced, traced again on changed inputs (the check), then graphs
     fast(tg.randn(7, 4), 2.0)
     fast(x, 3.0)
     assert len(fast.graphs) == 3
@@ -184,3 +184,25 @@ def test_jit_training_step_trains_the_model():
     step = tg.jit(classify_step(model, opt))
     losses = [step(x, y, rows).item() for _ in range(20)]
     assert losses[-1] < losses[0] * 0.7
+
+
+def test_values_computed_outside_the_graph_are_caught_by_the_check():
+    model, _ = mlp()
+    opt = tg.optim.SGD(model.parameters(), lr=0.1)
+    x, y, _ = batch()
+
+    def step(x, y):               # cross_entropy builds its one-hot target from y's raw array
+        opt.zero_grad()
+        loss = tg.nn.functional.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss
+
+    with pytest.warns(TracerWarning, match="does not follow its inputs: on changed inputs output"):
+        tg.trace(step, x, y)
+    with pytest.warns(TracerWarning, match="does not follow"):
+        tg.trace(lambda x: tg.dropout(x, 0.5), x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tg.trace(classify_step(model, opt), *batch())          # indexing with y as a tensor is traced
+        tg.trace(step, x, y, check=False)

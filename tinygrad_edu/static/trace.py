@@ -21,16 +21,13 @@ import numpy as np
 
 from .. import backend
 from ..tensor import Tensor, apply, core, grad, no_grad
+from .check import TracerWarning, follows_inputs
 from .graph import Graph
 from .ir import Node, spec_of
 from .optim_rules import step_rule
 from .registry import build, key_of
 
 NAME = re.compile(r"^[A-Za-z0-9_][\w.']*$")
-
-
-class TracerWarning(UserWarning):
-    """The traced graph may not follow new inputs the way the Python function would."""
 
 
 class TraceError(RuntimeError):
@@ -49,6 +46,7 @@ class Recorder:
         self.derived = set()                # values computed from inputs or state (not constants alone)
         self.before = {k: _copy(t.array) for k, (_, t) in state_names.items()}   # to catch raw in-place math
         self.counter, self.consts = itertools.count(1), itertools.count(1)
+        self.eager = None
 
     # ----- leaves -----
     def add_input(self, name: str, tensor: Tensor) -> None:
@@ -168,6 +166,7 @@ class Recorder:
                         raise TraceError(f"trace: state {name!r} was given an array computed outside the "
                                          "traced ops; update it with tensor operations or an optimizer")
                     updates[name] = new
+            self.eager = ([o.array for o in outputs], {k: self.held[k][0].array for k in updates})
         finally:
             self._restore()
         self._check_mutations()
@@ -288,8 +287,17 @@ def is_tensor_like(value) -> bool:
     return isinstance(value, (Tensor, np.ndarray)) or type(value) in backend.XP_BY_TYPE
 
 
-def run_traced(fn, args, names, state_names) -> Graph:
-    """Trace fn(*args): tensor-like args are graph inputs, anything else is fixed (baked in)."""
+def run_traced(fn, args, names, state_names, check: bool = True) -> Graph:
+    """Trace fn(*args): tensor-like args are graph inputs, anything else is fixed (baked in). With
+    `check`, fn is traced a second time on changed inputs and the graph must follow (see check.py)."""
+    g, _ = _record(fn, args, names, state_names)
+    if check:
+        follows_inputs(g, args, lambda moved: _record(fn, moved, names, state_names))
+    return g
+
+
+def _record(fn, args, names, state_names) -> tuple:
+    """(graph, (eager outputs, eager new state)) of one run of fn under a recorder."""
     if core.recorder is not None:
         raise TraceError("trace: already tracing (trace or jit called inside a traced function)")
     recorder = Recorder(state_names)
@@ -318,15 +326,16 @@ def run_traced(fn, args, names, state_names) -> Graph:
         recorder._restore()
         raise TraceError(f"trace: the function must return a Tensor or a tuple of Tensors, got "
                          f"{type(result).__name__}")
-    return recorder.finish(outputs, single, example)
+    return recorder.finish(outputs, single, example), recorder.eager
 
 
-def trace(fn, *example_inputs) -> Graph:
+def trace(fn, *example_inputs, check: bool = True) -> Graph:
     """Record `fn(*example_inputs)` as a static `Graph`. `fn` may be a function or an nn.Module; its
     parameters become named state ("0.weight"). Tensor and array arguments are the graph's inputs;
-    other arguments (numbers, strings) are fixed into the graph."""
+    other arguments (numbers, strings) are fixed into the graph. `check` (default) traces once more on
+    changed inputs and warns if the graph does not follow them (see check.py)."""
     names = input_names(fn, len(example_inputs))
-    return run_traced(fn, example_inputs, names, _named_state(fn, example_inputs))
+    return run_traced(fn, example_inputs, names, _named_state(fn, example_inputs), check)
 
 
 def grad_graph(g: Graph, wrt, of=None) -> Graph:
@@ -362,4 +371,4 @@ def grad_graph(g: Graph, wrt, of=None) -> Graph:
 
     example = [g.example[n] if g.example else np.zeros(*g.specs[n]) for n in g.inputs]
     state_names = {id(t): (name, t) for name, t in leaves.items()}
-    return run_traced(replay, example, list(g.inputs), state_names)
+    return run_traced(replay, example, list(g.inputs), state_names, check=False)
