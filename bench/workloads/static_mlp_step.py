@@ -11,15 +11,19 @@ CASES = [{"batch": 32}, {"batch": 256}, {"batch": 32, "threads": 1}, {"batch": 2
 
 
 def training_step(lib, params, batch: int):
-    """(step function, its arguments): the step a user writes, with an optimizer."""
-    ps = [lib.tensor(p, requires_grad=True) for p in params]
-    opt = lib.optim.SGD(ps, lr=LR)
+    """The step a user writes: an nn.Sequential of Linear layers (holding the shared weights), the loss,
+    backward, an SGD step."""
+    nn = lib.nn
+    model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
+    layers = [m for m in model if isinstance(m, nn.Linear)]
+    for layer, weight, bias in zip(layers, params[0::2], params[1::2]):
+        layer.weight.array[...] = weight.T          # Linear keeps (out, in); the shared data is (in, out)
+        layer.bias.array[...] = bias
+    opt = lib.optim.SGD(model.parameters(), lr=LR)
 
     def step(x, y, rows):
-        w1, b1, w2, b2, w3, b3 = ps
-        logits = ((x @ w1 + b1).relu() @ w2 + b2).relu() @ w3 + b3
-        loss = -logits.log_softmax(dim=1)[rows, y].mean()
         opt.zero_grad()
+        loss = -model(x).log_softmax(dim=1)[rows, y].mean()
         loss.backward()
         opt.step()
         return loss
