@@ -53,7 +53,7 @@ class Plan:
 
     # ----- buffers -----
     def _make_buffers(self) -> dict:
-        sizes = {}
+        sizes: dict = {}
         for k, key in enumerate(self.node_buffer):
             if isinstance(key, int):
                 node = self.graph.nodes[k]
@@ -95,7 +95,7 @@ class Plan:
         exec(compile(source, f"<graph plan {id(self):x}>", "exec"), scope)  # our own text: slot names only
         return source, scope["run"]
 
-    def run(self, inputs: list, state: dict):
+    def run(self, inputs: list, state):
         xp = self.xp
         leaves = inputs + [state[n] for n in self.graph.state] + self.constants
         outputs, new = self.function(xp, state, *leaves)
@@ -103,7 +103,7 @@ class Plan:
         return list(outputs)
 
     # ----- parallel -----
-    def run_parallel(self, inputs: list, state: dict, workers: int):
+    def run_parallel(self, inputs: list, state, workers: int):
         """Run on a thread pool; returns (outputs, timeline) with (node, thread, start, end) per node."""
         g, xp = self.graph, self.xp
         values = dict(zip(list(g.inputs) + list(g.state) + list(g.constants),
@@ -164,12 +164,12 @@ def _dependencies(plan) -> tuple:
     or a state array, every node that reads what was there before); users[k]: the reverse."""
     g = plan.graph
     producer = {n.name: k for k, n in enumerate(g.nodes)}
-    readers = {}
+    readers: dict = {}
     for k, node in enumerate(g.nodes):
         for name in node.inputs:
             readers.setdefault(name, set()).add(k)
     deps = [{producer[i] for i in node.inputs if i in producer} for node in g.nodes]
-    holder = {}
+    holder: dict = {}
     for k, node in enumerate(g.nodes):
         key = plan.node_buffer[k]
         if key is None:
@@ -179,7 +179,7 @@ def _dependencies(plan) -> tuple:
             deps[k] |= {j for j in _readers_through_views(g, value, readers, producer) if j != k}
         if not isinstance(key, str):
             holder[key] = [node.name]
-    users = [set() for _ in g.nodes]
+    users: list = [set() for _ in g.nodes]
     for k, d in enumerate(deps):
         for j in d:
             users[j].add(k)

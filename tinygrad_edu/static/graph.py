@@ -28,6 +28,18 @@ class Graph:
 
     __slots__ = ("inputs", "state", "constants", "nodes", "outputs", "updates", "specs", "single_output",
                  "buffers", "example", "_plans", "_index")
+    inputs: tuple
+    nodes: tuple
+    outputs: tuple
+    specs: MappingProxyType
+    state: MappingProxyType
+    constants: MappingProxyType
+    updates: MappingProxyType
+    single_output: bool
+    buffers: MappingProxyType | None
+    example: MappingProxyType | None
+    _plans: dict
+    _index: dict
 
     def __init__(self, inputs, nodes, outputs, specs, *, state=None, constants=None, updates=None,
                  single_output=True, buffers=None, example=None):

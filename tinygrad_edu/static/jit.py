@@ -12,7 +12,7 @@ from .trace import _named_state, input_names, is_tensor_like, run_traced
 
 
 def _signature(args) -> tuple:
-    key = []
+    key: list = []
     for a in args:
         if is_tensor_like(a):
             data = a.array if isinstance(a, Tensor) else a
@@ -27,7 +27,9 @@ class jit:
     `graphs` maps each signature to its (optimized) graph; `optimize=False` keeps traced graphs as is."""
 
     def __init__(self, fn, optimize: bool = True):
-        self.fn, self.optimize, self.graphs, self._bound = fn, optimize, {}, {}
+        self.fn, self.optimize = fn, optimize
+        self.graphs: dict = {}
+        self._bound: dict = {}
         functools.update_wrapper(self, fn, updated=())
 
     def __call__(self, *args):

@@ -11,7 +11,7 @@ from ..ops import Op
 
 
 def _collect() -> dict:
-    found = {}
+    found: dict = {}
     for info in pkgutil.iter_modules(ops.__path__):
         module = importlib.import_module(f"{ops.__name__}.{info.name}")
         for value in vars(module).values():

@@ -38,15 +38,21 @@ class Recorder:
     """Collects the graph while `fn` runs: value names by array, nodes, leaves and state updates."""
 
     def __init__(self, state_names: dict):
-        self.names, self.alive, self.nodes, self.specs = {}, [], [], {}
-        self.inputs, self.state, self.constants, self.const_sources = [], {}, {}, {}
-        self.held = {}                # state name -> (tensor, its array, a copy, its grad) to restore
+        self.names: dict = {}                 # id(array) -> value name
+        self.alive: list = []                 # what keeps those ids unique while tracing
+        self.nodes: list = []
+        self.specs: dict = {}
+        self.inputs: list = []
+        self.state: dict = {}
+        self.constants: dict = {}
+        self.const_sources: dict = {}
+        self.held: dict = {}          # state name -> (tensor, its array, a copy, its grad) to restore
         self.state_names = state_names      # id(tensor) -> name, from the modules and optimizers found
-        self.labels = {}                    # value name -> tensor whose `.name` may rename it
-        self.derived = set()                # values computed from inputs or state (not constants alone)
+        self.labels: dict = {}              # value name -> tensor whose `.name` may rename it
+        self.derived: set = set()           # values computed from inputs or state (not constants alone)
         self.before = {k: _copy(t.array) for k, (_, t) in state_names.items()}   # to catch raw in-place math
         self.counter, self.consts = itertools.count(1), itertools.count(1)
-        self.eager = None
+        self.eager: tuple = ()
 
     # ----- leaves -----
     def add_input(self, name: str, tensor: Tensor) -> None:
@@ -84,10 +90,10 @@ class Recorder:
 
     def _free(self, base: str) -> str:
         base = base if NAME.match(base) else "param"
-        for k in itertools.count():
-            name = base if k == 0 else f"{base}{k}"
-            if name not in self.specs:
-                return name
+        k = 0
+        while (f"{base}{k}" if k else base) in self.specs:
+            k += 1
+        return f"{base}{k}" if k else base
 
     # ----- what core and optim report -----
     def record(self, op, out: Tensor, tensors) -> None:
@@ -170,7 +176,9 @@ class Recorder:
         finally:
             self._restore()
         self._check_mutations()
-        r = lambda n: rename.get(n, n)
+        def r(name: str) -> str:
+            return rename.get(name, name)
+
         nodes = [Node(r(n.name), n.op, tuple(r(i) for i in n.inputs), n.shape, n.dtype, n.attrs)
                  for n in self.nodes]
         return Graph(self.inputs, nodes, [r(o) for o in out_names], self.specs, state=self.state,
@@ -242,15 +250,15 @@ def _named_state(fn, args) -> dict:
         code = getattr(target, "__code__", None)
         closure = (c.cell_contents for c in target.__closure__ or ())
         cells = dict(zip(code.co_freevars, closure)) if code else {}
-        names = set(code.co_names) if code else set()
-        scope = {**{k: v for k, v in getattr(target, "__globals__", {}).items() if k in names}, **cells}
+        referenced = set(code.co_names) if code else set()
+        scope = {**{k: v for k, v in getattr(target, "__globals__", {}).items() if k in referenced}, **cells}
         bound = getattr(fn, "__self__", None)
         if bound is not None:
             scope["self"] = bound
         found = [(k, v) for k, v in scope.items() if _is_module(v) or hasattr(v, "param_groups")]
     modules = [(k, v) for k, v in found if _is_module(v)]
     prefix = (lambda k: f"{k}.") if len(modules) > 1 else (lambda k: "")
-    names = {}
+    names: dict = {}
     if not _is_module(fn):       # tensors the function uses by name: `w` in `x @ w`, ps[0] as "ps0"
         for key, value in scope.items():
             group = value if isinstance(value, (list, tuple)) else [value]

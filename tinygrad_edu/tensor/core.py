@@ -37,7 +37,7 @@ _new = object.__new__
 _creation_counter = itertools.count()
 # While `tinygrad_edu.static.trace` runs a function, the object recording its ops (else None). One global
 # test per op keeps define-by-run mode as fast as before (a few ns of a ~1 µs op).
-recorder = None
+recorder: Any = None
 
 
 def _wrap(data, op, parents: tuple, requires_grad: bool) -> "Tensor":

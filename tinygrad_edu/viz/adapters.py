@@ -154,7 +154,7 @@ class TensorAdapter:
         return plain.array(backend.to_host(x))
 
 
-def adapter_for(root, where: str) -> "ValueAdapter | TensorAdapter":
+def adapter_for(root, where: str) -> "ValueAdapter | TensorAdapter | GraphAdapter":
     """The adapter for `root`'s graph kind, or a clear error naming what was given instead."""
     if isinstance(root, Value):
         return ValueAdapter()

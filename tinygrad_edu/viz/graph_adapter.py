@@ -107,8 +107,8 @@ class GraphAdapter:
         node = self._of(node)
         if node.node is None:
             return parent is self.results[0]
-        cls = OPS.get(node.node.op)
-        return parent.name in self.flows and getattr(cls, "differentiable", True) and cls.name != "fused"
+        cls = OPS[node.node.op]
+        return parent.name in self.flows and cls.differentiable and cls.name != "fused"
 
     def seed(self, root):
         value = self._value(root)

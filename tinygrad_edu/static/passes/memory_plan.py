@@ -11,6 +11,8 @@ After:  g.buffers == {"h2": 0, "h5": 1, "h7": 0, "w.new": "w", ...}; the executo
 value after its last use. `peak_bytes(g)` is the planned peak, `peak_bytes(g, planned=False)` the
 peak without a plan.
 """
+from typing import Any
+
 from ..executor import VIEW_OPS
 from ..ir import nbytes
 from ..registry import build
@@ -20,7 +22,7 @@ WRITERS = ("FusedElementwise", "MatMul")
 
 def _roots(g) -> dict:
     """value -> the value whose memory it may share (views share their input's)."""
-    root = {}
+    root: dict = {}
     for node in g.nodes:
         root[node.name] = root.get(node.inputs[0], node.inputs[0]) if node.op in VIEW_OPS else node.name
     return root
@@ -67,7 +69,7 @@ def _in_place_updates(g, root, pinned) -> dict:
         k = position.get(value)
         if k is None or g.nodes[k].op != "FusedElementwise" or value in g.outputs or target in exposed:
             continue
-        op = build("FusedElementwise", g.nodes[k].attrs)
+        op: Any = build("FusedElementwise", g.nodes[k].attrs)
         readers = [j for j, n in enumerate(g.nodes) if any(root.get(i, i) == target for i in n.inputs)]
         if all(j < k or (j == k and op.writes_over_inputs) for j in readers) and \
                 list(g.updates.values()).count(value) == 1:
@@ -83,7 +85,7 @@ def peak_bytes(g, planned: bool = True) -> int:
     fresh = [n for n in g.nodes if n.op not in VIEW_OPS]
     if not planned or g.buffers is None:
         return sum(nbytes(n.shape, n.dtype) for n in fresh)
-    pool = {}
+    pool: dict = {}
     for n in fresh:
         key = g.buffers.get(n.name)
         if isinstance(key, int):
