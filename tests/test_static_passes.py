@@ -78,6 +78,15 @@ def test_simplify_removes_identities_and_double_shape_ops():
     assert simple.nodes[0].inputs == ("x",)
 
 
+def test_simplify_turns_a_transposed_product_around():
+    a, b = tg.randn(5, 3), tg.randn(5, 4)
+    g = tg.trace(lambda a, b: (a.T @ b).T, a, b)
+    simple = passes.dce(passes.simplify(g))
+    assert ops_of(g) == ["Permute", "MatMul", "Permute"] and ops_of(simple) == ["Permute", "MatMul"]
+    assert simple.nodes[-1].inputs[1] == "a"               # b.T @ a: a's transposes cancelled
+    np.testing.assert_allclose(simple(a, b).numpy(), g(a, b).numpy(), rtol=1e-6)
+
+
 def test_simplify_keeps_broadcasting_identities():
     g = tg.trace(lambda x: x * tg.ones(2, 3, 4), C)      # x * 1 broadcast to a bigger shape is not x
     assert len(passes.dce(passes.simplify(g)).nodes) == 1

@@ -72,7 +72,9 @@ def test_training_step_graph_trains_like_the_dynamic_loop(opt_name, options):
     for step in range(4):
         dynamic = classify_step(m1, o1)(x, y, rows)
         static = (fast if step % 2 else g)(x, y, rows)      # raw and optimized share the state
-        assert dynamic.item() == static.item()
+        if step % 2 == 0:
+            assert dynamic.item() == static.item()           # the traced graph: the very same numbers
+        np.testing.assert_allclose(static.item(), dynamic.item(), rtol=1e-6)
         for p, q in zip(m1.parameters(), m2.parameters()):
             np.testing.assert_allclose(q.numpy(), p.numpy(), rtol=1e-6, atol=1e-7)
 

@@ -2,6 +2,8 @@
 
     x * 1, 1 * x, x + 0, 0 + x, x - 0, x / 1, x ** 1   ->  x      (when the result has x's shape and dtype)
     permute(permute(x, a), b)                          ->  one permute (or x, if the two undo each other)
+    (a @ b).T, for 2-D a and b                          ->  b.T @ a.T (the product comes out in .T's layout:
+                                                           a Linear weight's gradient, contiguous)
     reshape(reshape(x)), reshape(x) to x's own shape   ->  one reshape (or x)
     expand(x) to x's own shape, cast(x) to x's dtype   ->  x
 
@@ -26,17 +28,43 @@ IDENTITY = {"Mul": (1, "either"), "Add": (0, "either"), "Sub": (0, "right"), "Di
 def simplify(g):
     producer, alias, nodes = {}, {}, []
     spec = lambda name: (producer[name].shape, producer[name].dtype) if name in producer else g.specs[name]
-    for node in g.nodes:
-        node = Node(node.name, node.op, tuple(alias.get(i, i) for i in node.inputs), node.shape,
-                    node.dtype, node.attrs)
-        same = _identity(g, node, spec) or _collapsed(node, producer, spec)
-        if isinstance(same, str):
-            alias[node.name] = same
-            continue
-        node = same or node
-        producer[node.name] = node
-        nodes.append(node)
+    uses: dict = {}
+    for n in g.nodes:
+        for i in n.inputs:
+            uses[i] = uses.get(i, 0) + 1
+    def renamed(n):
+        return Node(n.name, n.op, tuple(alias.get(i, i) for i in n.inputs), n.shape, n.dtype, n.attrs)
+
+    for original in g.nodes:
+        node = renamed(original)
+        for part in _transposed_product(node, producer, uses, g) or [node]:
+            part = renamed(part)
+            same = _identity(g, part, spec) or _collapsed(part, producer, spec)
+            if isinstance(same, str):
+                alias[part.name] = same
+                continue
+            part = same or part
+            producer[part.name] = part
+            nodes.append(part)
     return substitute(g, nodes, alias)
+
+
+def _transposed_product(node, producer, uses, g) -> list:
+    """(a @ b).T as [a.T... b.T..., b.T @ a.T] when the product is used only here, else []."""
+    transpose = node.op == "Permute" and list(node.attrs["dims"]) == [1, 0]
+    inner = producer.get(node.inputs[0]) if transpose else None
+    if inner is None or inner.op != "MatMul" or uses.get(inner.name, 0) != 1:
+        return []
+    a, b = inner.inputs
+    if any(len(producer[v].shape if v in producer else g.specs[v][0]) != 2 for v in (a, b)):
+        return []
+    parts = []
+    for side, value in (("b", b), ("a", a)):
+        shape = producer[value].shape if value in producer else g.specs[value][0]
+        dtype = producer[value].dtype if value in producer else g.specs[value][1]
+        parts.append(Node(f"{node.name}.{side}T", "Permute", (value,), (shape[1], shape[0]), dtype,
+                          {"dims": [1, 0]}))
+    return parts + [Node(node.name, "MatMul", (parts[0].name, parts[1].name), node.shape, node.dtype, {})]
 
 
 def _is_constant(g, name, value) -> bool:
