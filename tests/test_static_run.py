@@ -162,3 +162,12 @@ def test_cuda_source_for_an_adam_update_compiles_in_c_syntax():
             in_types = [g.spec(i)[1] for i in node.inputs]
             _, _, body = cuda_source(node.attrs, in_types)
             assert body.count("(") == body.count(")") and body.endswith(";") and "out = " in body
+
+
+def test_graph_runs_keep_no_convolution_columns():
+    from static_models import cnn
+    model, x = cnn()
+    g = tg.trace(model, x)
+    g(x)
+    convs = [op for op in g.plan().ops if type(op).__name__ == "Conv2d"]
+    assert convs and all(op._saved is None for op in convs)

@@ -25,6 +25,19 @@ def _matmul_into(xp, out, a, b):
     return xp.matmul(a, b, out=out)
 
 
+def forward_of(op):
+    """op.forward, except that what an op keeps for a dynamic backward (Conv2d's im2col columns) is
+    dropped right away: a graph's backward is nodes of its own, so it would only hold memory."""
+    if "_saved" not in getattr(type(op), "__slots__", ()):
+        return op.forward
+
+    def forward(xp, *arrays):
+        out = op.forward(xp, *arrays)
+        op._saved = None
+        return out
+    return forward
+
+
 def writer(op_name: str, op):
     """How a node writes into a given buffer (`f(xp, out, *inputs)`), or None if it can't."""
     if op_name == "MatMul":
@@ -76,7 +89,7 @@ class Plan:
         for k, node in enumerate(g.nodes):
             args = ", ".join(names[i] for i in node.inputs)
             key = self.node_buffer[k]
-            scope[f"op{k}"] = self.ops[k].forward
+            scope[f"op{k}"] = forward_of(self.ops[k])
             if key is None:
                 lines.append(f"    {names[node.name]} = op{k}(xp, {args})")
             else:
@@ -118,7 +131,7 @@ class Plan:
             args = [values[i] for i in node.inputs]
             key = self.node_buffer[k]
             if key is None:
-                out = self.ops[k].forward(xp, *args)
+                out = forward_of(self.ops[k])(xp, *args)
             else:
                 target = state[key] if isinstance(key, str) else views[k]
                 out = writer(node.op, self.ops[k])(xp, target, *args)
