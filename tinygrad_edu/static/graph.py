@@ -91,9 +91,10 @@ class Graph:
         return len(self.nodes)
 
     # ----- transforming -----
-    def optimize(self, passes_=None):
-        """(optimized graph, report): run the default passes (or the given list) one after another."""
-        return passes.optimize(self, passes_)
+    def optimize(self, pipeline=None):
+        """(optimized graph, report): run the default passes (`passes.DEFAULT`) or the given list of
+        `Graph -> Graph` functions one after another."""
+        return passes.optimize(self, pipeline)
 
     def grad(self, wrt, of=None) -> "Graph":
         """A graph that also returns d(output `of`)/d(each name in `wrt`), built from each op's backward
