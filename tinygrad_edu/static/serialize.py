@@ -134,8 +134,6 @@ class _Checker:
         array = arrays.get(key)
         if array is None:
             self.fail(f"array {key!r} is missing")
-        if spec[0] == () and array.shape == (1,):      # archive.write on main stores 0-d arrays as (1,)
-            array = array.reshape(())
         if (tuple(array.shape), str(array.dtype)) != spec:
             self.fail(f"array {key!r} is {tuple(array.shape)} {array.dtype}, declared {spec[0]} {spec[1]}")
         return array

@@ -133,12 +133,29 @@ def _check_finite(op, out, arrays) -> None:
 def _host_array(data, where: str):
     """Python data -> NumPy array plus whether it came from Python numbers (for the float32 default)."""
     from_python = not isinstance(data, (np.ndarray, np.generic))
-    host = np.array(data)
-    if host.dtype == object or host.dtype.kind not in "biuf":
-        raise TypeError(
-            f"{where}: cannot make a tensor from {type(data).__name__} (got NumPy dtype {host.dtype})"
-        )
+    try:
+        host = np.array(data)
+    except ValueError as err:  # nested lists of different lengths
+        raise ValueError(f"{where}: {_ragged(data) or err}") from None
+    dtypes.check_numeric(host.dtype, where, type(data).__name__)
     return host, from_python
+
+
+def _ragged(data):
+    """Where nested sequences stop being rectangular, in PyTorch's words (None if they do not)."""
+    level, dim = [data], 0
+    while level:
+        sequences = [x for x in level if isinstance(x, (list, tuple))]
+        if not sequences:
+            return None
+        if len(sequences) != len(level):
+            return f"nested sequences mix numbers and sequences at dim {dim}"
+        length = len(sequences[0])
+        for x in sequences:
+            if len(x) != length:
+                return f"expected sequence of length {length} at dim {dim} (got {len(x)})"
+        level, dim = [y for x in sequences for y in x], dim + 1
+    return None
 
 
 def expect_tensor(x, where: str, what: str = "input") -> None:
@@ -194,6 +211,7 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
             array = backend.to_device(data.array, device) if device is not None else data.array
             array = array.copy() if array is data.array else array
         elif type(data) in backend.XP_BY_TYPE:
+            dtypes.check_numeric(data.dtype, "Tensor", "an array")
             array = data.copy() if device is None else backend.to_device(data, device)
         else:
             host, from_python = _host_array(data, "Tensor")
@@ -286,6 +304,7 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
             value = value.array
         if type(value) not in backend.XP_BY_TYPE:
             raise TypeError(f"Tensor.data: expected a Tensor, got {type(value).__name__}")
+        dtypes.check_numeric(value.dtype, "Tensor.data", "an array")
         self.array = value
 
     @property
@@ -526,7 +545,10 @@ def _pair(a, b) -> tuple:
 def _binary(op, a, b) -> Tensor:
     """A two-input op; `op` is a shared instance (ops without attrs hold no state)."""
     if type(a) is not Tensor or type(b) is not Tensor or a.array.dtype is not b.array.dtype:
-        a, b = _pair(a, b)
+        try:
+            a, b = _pair(a, b)
+        except TypeError as err:  # an operand that is no number, array or Tensor: name the op
+            raise TypeError(f"{op.name}: {err}") from None
     try:
         return _apply2(op, a, b)
     except ValueError:
