@@ -208,3 +208,22 @@ def test_values_computed_outside_the_graph_are_caught_by_the_check():
         warnings.simplefilter("error")
         tg.trace(classify_step(model, opt), *batch())          # indexing with y as a tensor is traced
         tg.trace(step, x, y, check=False)
+
+
+def test_jit_retraces_when_the_learning_rate_changes():
+    model, _ = mlp()
+    opt = tg.optim.SGD(model.parameters(), lr=0.5)
+    scheduler = tg.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.1)
+    x, y, rows = batch()
+    step = tg.jit(classify_step(model, opt))
+    m2, _ = mlp()
+    o2 = tg.optim.SGD(m2.parameters(), lr=0.5)
+    s2 = tg.optim.lr_scheduler.StepLR(o2, step_size=2, gamma=0.1)
+    for _ in range(4):
+        step(x, y, rows)
+        scheduler.step()
+        classify_step(m2, o2)(x, y, rows)
+        s2.step()
+    assert len(step.graphs) == 1 and opt.param_groups[0]["lr"] == pytest.approx(0.005)
+    for p, q in zip(model.parameters(), m2.parameters()):
+        np.testing.assert_allclose(p.numpy(), q.numpy(), rtol=1e-5, atol=1e-7)

@@ -239,22 +239,33 @@ def _plain_attrs(op) -> dict:
 
 
 # ----- finding names and running the trace -----
+def scope_of(fn) -> dict:
+    """The objects `fn` can reach by name: its closure, the globals it names, its bound object."""
+    target = getattr(fn, "__func__", fn)
+    code = getattr(target, "__code__", None)
+    closure = (c.cell_contents for c in target.__closure__ or ())
+    cells = dict(zip(code.co_freevars, closure)) if code else {}
+    referenced = set(code.co_names) if code else set()
+    scope = {**{k: v for k, v in getattr(target, "__globals__", {}).items() if k in referenced}, **cells}
+    bound = getattr(fn, "__self__", None)
+    if bound is not None:
+        scope["self"] = bound
+    return scope
+
+
+def optimizers_of(fn) -> list:
+    """The optimizers `fn` uses by name (their hyperparameters are fixed into a traced step)."""
+    return [] if _is_module(fn) else [v for v in scope_of(fn).values() if hasattr(v, "param_groups")]
+
+
 def _named_state(fn, args) -> dict:
     """id(tensor) -> (name, tensor) for the parameters and buffers of `fn` (a Module) or of the modules it
     uses (found in its closure, its globals and its bound object), and the optimizers' parameters."""
     found = []
+    scope = {} if _is_module(fn) else scope_of(fn)
     if _is_module(fn):
         found.append(("", fn))
     else:
-        target = getattr(fn, "__func__", fn)
-        code = getattr(target, "__code__", None)
-        closure = (c.cell_contents for c in target.__closure__ or ())
-        cells = dict(zip(code.co_freevars, closure)) if code else {}
-        referenced = set(code.co_names) if code else set()
-        scope = {**{k: v for k, v in getattr(target, "__globals__", {}).items() if k in referenced}, **cells}
-        bound = getattr(fn, "__self__", None)
-        if bound is not None:
-            scope["self"] = bound
         found = [(k, v) for k, v in scope.items() if _is_module(v) or hasattr(v, "param_groups")]
     modules = [(k, v) for k, v in found if _is_module(v)]
     prefix = (lambda k: f"{k}.") if len(modules) > 1 else (lambda k: "")
