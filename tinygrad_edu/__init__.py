@@ -54,6 +54,7 @@ from .tensor import FUNCTION_FORMS as _FUNCTION_FORMS
 from .viz import draw, snapshot
 from . import data, distributed, nn, optim
 from .io import load, save
+from .static import Graph, jit, load_graph, trace
 from .training import fit
 
 __all__ = ["Value", "name_scope", "draw", "snapshot"]
@@ -66,6 +67,7 @@ __all__ += [
 ]
 __all__ += ["nn", "optim", "data", "distributed", "save", "load"]
 __all__ += ["fit"]
+__all__ += ["Graph", "jit", "load_graph", "trace"]
 __all__ += ["conv2d", "max_pool2d", "avg_pool2d", "dropout", "einsum"]
 globals().update(_FUNCTION_FORMS)
 __all__ += list(_FUNCTION_FORMS)
