@@ -67,6 +67,7 @@ KEY_NUMBERS = {
         "[e['uses'] for e in unrolled.events if e.get('use') == 1 and e['node'] == "
         "[n['id'] for n in unrolled.snapshot['nodes'] if n.get('name') == 'W_hh'][0]]": [3],
         "[len(curves['RNN']), curves['LSTM'][-1] < curves['LSTM'][0]]": [10, True]},
+    "10_static_graphs": {"len(passes.fusion(tg.trace(small, tg.randn(4, 3))).nodes)": 3},
     "12_debugging_gradients": {
         "bool(result)": True, "first.weight.grad is None": True,
         "float(np.median(np.abs(normal)) / np.median(np.abs(saturated))) > 10": True,
