@@ -68,6 +68,9 @@ KEY_NUMBERS = {
         "[n['id'] for n in unrolled.snapshot['nodes'] if n.get('name') == 'W_hh'][0]]": [3],
         "[len(curves['RNN']), curves['LSTM'][-1] < curves['LSTM'][0]]": [10, True]},
     "10_static_graphs": {"len(passes.fusion(tg.trace(small, tg.randn(4, 3))).nodes)": 3},
+    "11_parallelism_and_gpus": {"float(np.abs(averaged - full).max()) < 1e-6": True,
+                                "[r['bytes per step'] for r in results]": [(4 * 8 + 8 + 8 + 1) * 4] * 2,
+                                "results[0]['weights[:3]'] == results[1]['weights[:3]']": True},
     "12_debugging_gradients": {
         "bool(result)": True, "first.weight.grad is None": True,
         "float(np.median(np.abs(normal)) / np.median(np.abs(saturated))) > 10": True,
