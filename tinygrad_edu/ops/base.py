@@ -18,6 +18,10 @@ backward needs another op (e.g. the scatter-add behind indexing), it goes throug
 Ops whose input gradients are expensive (matmul, convolution) may set `uses_needs = True`: their
 backward is then also given `needs` (one bool per input), and may return None where False, e.g.
 to skip the gradient of a data batch, which costs a whole matrix multiply and is never used.
+
+An op whose gradient reaches only part of its first input (indexing) may also define
+`backward_into(xp, total, g, *inputs)`, adding that gradient in place into `total`, the first
+input's running gradient sum; the plain backward pass then uses it (through `vjp_into`).
 """
 
 
@@ -31,6 +35,7 @@ class Op:
     local: tuple = ()
     differentiable = True
     uses_needs = False
+    backward_into = None
 
     def __init__(self, **attrs):
         for key, value in attrs.items():
@@ -67,6 +72,11 @@ def vjp(op: Op, xp, g, inputs, out, needs) -> tuple:
     if op.uses_needs:
         return op.backward(xp, g, *inputs, out=out, needs=needs)
     return op.backward(xp, g, *inputs, out=out)
+
+
+def vjp_into(op: Op, xp, total, g, inputs) -> None:
+    """`vjp` of an op with `backward_into`, for its first input: added into `total` in place."""
+    op.backward_into(xp, total, g, *inputs)
 
 
 def call(xp, op: Op, *inputs):

@@ -47,16 +47,21 @@ def _chunks(n: int, per_sample: int) -> list:
     return [(start, min(n, start + size)) for start in range(0, n, size)]
 
 
-def _columns(xp, xpad, kernel_hw, attrs, out_hw):
-    """im2col of padded samples (n, C, Hp, Wp): (G, C/G*kh*kw, n*Ho*Wo), whose element
-    [g, (c, i, j), (s, y, x)] is xpad[s, g*C/G + c, y*sh + i*dh, x*sw + j*dw]. One strided view, one copy."""
-    kh, kw = kernel_hw
-    (sh, sw), (dh, dw) = attrs["stride"], attrs["dilation"]
+def _windows(xp, x, kernel_hw, attrs):
+    """A strided view (N, C, Ho, Wo, kh, kw) of the padded input, no copy: element [n, c, y, x, i, j]
+    is x_padded[n, c, y*sh + i*dh, x*sw + j*dw]."""
+    (kh, kw), (sh, sw), (dh, dw) = kernel_hw, attrs["stride"], attrs["dilation"]
     span = (dh * (kh - 1) + 1, dw * (kw - 1) + 1)
-    windows = xp.lib.stride_tricks.sliding_window_view(xpad, span, axis=(2, 3))
-    windows = windows[:, :, : sh * (out_hw[0] - 1) + 1 : sh, : sw * (out_hw[1] - 1) + 1 : sw, ::dh, ::dw]
+    windows = xp.lib.stride_tricks.sliding_window_view(_pad(xp, x, attrs["padding"]), span, axis=(2, 3))
+    return windows[:, :, ::sh, ::sw, ::dh, ::dw]
+
+
+def _columns(xp, windows, groups: int):
+    """im2col of a chunk of windows (n, C, Ho, Wo, kh, kw): (G, C/G*kh*kw, n*Ho*Wo), whose element
+    [g, (c, i, j), (s, y, x)] is windows[s, g*C/G + c, y, x, i, j]. One copy."""
+    n, _, ho, wo = windows.shape[:4]
     cols = xp.ascontiguousarray(windows.transpose(1, 4, 5, 0, 2, 3))   # (C, kh, kw, n, Ho, Wo)
-    return cols.reshape(attrs["groups"], -1, xpad.shape[0] * out_hw[0] * out_hw[1])
+    return cols.reshape(groups, -1, n * ho * wo)
 
 
 def _rows(g, groups: int):
@@ -68,13 +73,12 @@ def _conv(xp, x, w, attrs):
     """Convolution without bias: (N, C, H, W) * (O, C/G, kh, kw) -> (N, O, Ho, Wo)."""
     o, cg, kh, kw = w.shape
     groups = attrs["groups"]
-    xpad = _pad(xp, x, attrs["padding"])
-    (ho, wo), _ = _geometry(xpad.shape[2:], (kh, kw), attrs)
-    n = x.shape[0]
+    windows = _windows(xp, x, (kh, kw), attrs)
+    n, c, ho, wo = windows.shape[:4]
     out = xp.empty((n, o, ho, wo), dtype=x.dtype)
     filters = w.reshape(groups, o // groups, cg * kh * kw)
-    for start, stop in _chunks(n, x.shape[1] * kh * kw * ho * wo):
-        product = xp.matmul(filters, _columns(xp, xpad[start:stop], (kh, kw), attrs, (ho, wo)))
+    for start, stop in _chunks(n, c * kh * kw * ho * wo):
+        product = xp.matmul(filters, _columns(xp, windows[start:stop], groups))
         out[start:stop] = product.reshape(o, stop - start, ho, wo).transpose(1, 0, 2, 3)
     return out
 
@@ -103,14 +107,14 @@ def _weight_grad(xp, x, g, kernel_hw, attrs):
     """dL/dw = sum over batch and pixels of (output gradient) x (input window): one matrix multiply
     per chunk, whose inner dimension runs over every pixel of the chunk's samples."""
     groups = attrs["groups"]
-    xpad = _pad(xp, x, attrs["padding"])
+    windows = _windows(xp, x, kernel_hw, attrs)
     n, o, ho, wo = g.shape
     c = x.shape[1]
     total = xp.zeros((groups, o // groups, c // groups * kernel_hw[0] * kernel_hw[1]), dtype=g.dtype)
     for start, stop in _chunks(n, c * kernel_hw[0] * kernel_hw[1] * ho * wo):
-        # one expression, so this chunk's columns are freed before the next chunk's are built
-        total += xp.matmul(_rows(g[start:stop], groups),
-                           _columns(xp, xpad[start:stop], kernel_hw, attrs, (ho, wo)).transpose(0, 2, 1))
+        cols_t = _columns(xp, windows[start:stop], groups).transpose(0, 2, 1)
+        total += xp.matmul(_rows(g[start:stop], groups), cols_t)
+        del cols_t                    # freed before the next chunk's are made (peak memory: one chunk)
     return total.reshape(o, c // groups, *kernel_hw)
 
 

@@ -14,7 +14,7 @@ their inputs, so a graph has no reference cycles and is released the moment its 
 from heapq import heappop, heappush
 
 from .. import backend
-from ..ops import vjp
+from ..ops import vjp, vjp_into
 from . import grad_mode, graph_xp
 from .core import Tensor, _wrap, all_finite
 
@@ -119,6 +119,21 @@ class _Pending:
             prev += g
             self.grads[key] = prev  # 0-d NumPy results are scalars, which += rebinds
 
+    def add_into(self, node: Tensor, op, g, inputs) -> None:
+        """Add an indexing node's gradient into the running sum of its input `node`, in place: the
+        sum is made (zeros) or copied (when it is not our own array) once, then each use adds a slice."""
+        key = id(node)
+        total = self.grads.get(key)
+        if total is None or key not in self.owned:
+            fresh = backend.XP_BY_TYPE[type(node.array)].zeros(node.array.shape, dtype=node.array.dtype)
+            if total is None:
+                heappush(self.heap, (-node._seq, node))
+            else:
+                fresh += total
+            self.grads[key], total = fresh, fresh
+            self.owned.add(key)
+        vjp_into(op, backend.XP_BY_TYPE[type(total)], total, g, inputs)
+
     def pop(self) -> tuple:
         node = heappop(self.heap)[1]
         return node, self.grads.pop(id(node))
@@ -161,9 +176,13 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool, capt
                 continue
             if node._freed:
                 raise _freed_error(node)
-            for parent, pg in zip(node._parents, _input_grads(node, g, create_graph)):
-                if pg is not None and parent.requires_grad:
-                    pending.add(parent, pg)
+            if node._op.backward_into is not None and not create_graph:  # x[t]: add a slice, in place
+                if node._parents[0].requires_grad:
+                    pending.add_into(node._parents[0], node._op, g, [p.array for p in node._parents])
+            else:
+                for parent, pg in zip(node._parents, _input_grads(node, g, create_graph)):
+                    if pg is not None and parent.requires_grad:
+                        pending.add(parent, pg)
             if not retain_graph:
                 node._freed = True
     finally:
