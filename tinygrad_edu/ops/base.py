@@ -98,11 +98,10 @@ def unbroadcast(xp, g, shape: tuple):
     if gshape == shape:
         return g
     lead = len(gshape) - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        i + lead for i, size in enumerate(shape) if size == 1 and gshape[i + lead] != 1
-    )
-    if axes:
-        g = g.sum(axis=axes, keepdims=True)
+    stretched = tuple(i + lead for i, size in enumerate(shape) if size == 1 and gshape[i + lead] != 1)
+    if not stretched and shape:        # only leading axes were added (a bias): one sum, no reshaped view
+        return g.sum(axis=tuple(range(lead)))
+    g = g.sum(axis=tuple(range(lead)) + stretched, keepdims=True)
     return g.reshape(shape)
 
 
