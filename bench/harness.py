@@ -21,14 +21,29 @@ THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 NO_SPIN = {"OPENBLAS_THREAD_TIMEOUT": "20"}
 
 
-def _env(threads: int) -> dict:
+# Memory workers only (never the timed ones): glibc gives every freed block over 64 KB back to the
+# system at once, so a process's resident memory follows its live arrays, whatever library made them.
+MEMORY_MALLOC = {"MALLOC_MMAP_THRESHOLD_": "65536", "MALLOC_TRIM_THRESHOLD_": "0"}
+
+
+def _env(threads: int, extra: dict | None = None) -> dict:
     """Each worker starts with its thread pools sized before any library loads."""
     env = dict(os.environ)
     env.update({var: str(threads) for var in THREAD_VARS})
     for var, value in NO_SPIN.items():
         env.setdefault(var, value)
+    env.update(extra or {})
     env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parent.parent), env.get("PYTHONPATH", "")])
     return env
+
+
+def peak_memory(workload: str, peer: str, case: dict) -> dict:
+    """One fresh process measures how far one call raises its peak resident memory (worker.peak_growth)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.worker", workload, peer, json.dumps(case), "0", "memory"],
+        stdout=subprocess.PIPE, text=True, env=_env(case.get("threads", 2), MEMORY_MALLOC), timeout=600)
+    lines = proc.stdout.strip().splitlines()
+    return json.loads(lines[-1]) if lines else {"skip": f"memory worker died (exit code {proc.returncode})"}
 
 
 class _Peer:
@@ -94,7 +109,14 @@ def run_case(workload: str, module, case: dict, repeats: int, target_s: float) -
             if base is not None and base.samples:
                 pairs = [t / b for t, b in zip(peer.samples, base.samples)]
                 row["ratio"] = statistics.median(pairs)
+            if getattr(module, "MEMORY", False):
+                memory = peak_memory(workload, peer.name, case)
+                row["peak_bytes"] = memory.get("peak_bytes")
         rows.append(row)
+    base_bytes = next((r.get("peak_bytes") for r in rows if r["peer"] == module.BASELINE), None)
+    for row in rows:
+        if row.get("peak_bytes") and base_bytes:
+            row["memory_ratio"] = row["peak_bytes"] / base_bytes
     return rows
 
 
@@ -147,12 +169,21 @@ def to_markdown(result: dict) -> str:
              f"Ratio = time / time of `{result['baseline']}`, median of per-sample ratios "
              "(lower is faster).", "",
              "| case | peer | median | min | max | ratio vs baseline |", "|---|---|---|---|---|---|"]
+    memory = any("peak_bytes" in row for row in result["rows"])
+    if memory:
+        lines[-2] += " peak memory | memory vs baseline |"
+        lines[-1] += "---|---|"
     for row in result["rows"]:
         case = ", ".join(f"{k}={v}" for k, v in row["case"].items())
         if "skipped" in row:
-            lines.append(f"| {case} | {row['peer']} | - | - | - | skipped: {row['skipped']} |")
-        else:
-            ratio = f"{row['ratio']:.2f}" if "ratio" in row else "-"
-            times = " | ".join(_fmt_time(row[k]) for k in ("median_s", "min_s", "max_s"))
-            lines.append(f"| {case} | {row['peer']} | {times} | {ratio} |")
+            lines.append(f"| {case} | {row['peer']} | - | - | - | skipped: {row['skipped']} |"
+                         + (" - | - |" if memory else ""))
+            continue
+        ratio = f"{row['ratio']:.2f}" if "ratio" in row else "-"
+        times = " | ".join(_fmt_time(row[k]) for k in ("median_s", "min_s", "max_s"))
+        line = f"| {case} | {row['peer']} | {times} | {ratio} |"
+        if memory:
+            peak = f"{row['peak_bytes'] / 2**20:.2f} MiB" if row.get("peak_bytes") else "-"
+            line += f" {peak} | {row['memory_ratio']:.2f} |" if "memory_ratio" in row else f" {peak} | - |"
+        lines.append(line)
     return "\n".join(lines) + "\n"

@@ -2,13 +2,21 @@
 120-84-10 MLP, cross-entropy, backward, SGD update): what the im2col convolution and window pooling
 cost inside the engine, against PyTorch CPU (oneDNN) and a careful hand-written NumPy im2col step.
 The threads=1 case pins every library to one thread: on this shared 2-core machine a 2-thread BLAS or
-OpenMP pool stalls badly whenever another process holds a core, and one thread compares engines alone."""
+OpenMP pool stalls badly whenever another process holds a core, and one thread compares engines alone.
+
+Peak memory: in a fresh process per peer, after two warm-up steps, how far one step raises the peak
+resident memory (the kernel's high-water mark, reset before the step) above what the process held
+before it, smallest of three steps. One method for every library, PyTorch's allocator included: glibc
+is told (MALLOC_MMAP_THRESHOLD_=65536, MALLOC_TRIM_THRESHOLD_=0, memory workers only) to hand every
+freed block over 64 KB back at once, so resident memory follows the live arrays. For the NumPy-based
+peers, tracemalloc's peak agrees with it within a few percent."""
 
 from bench import Skip
 
 BASELINE = "numpy"
 PEERS = ["tinygrad_edu", "torch", "numpy"]
 CASES = [{"batch": 64}, {"batch": 64, "threads": 1}]
+MEMORY = True
 LR = 0.01
 
 
