@@ -148,3 +148,21 @@ def test_layers_in_float32_stay_float32():
         for t in [out, *(state if isinstance(state, tuple) else (state,))]:
             assert t.dtype == tg.float32
         assert all(p.grad.dtype == tg.float32 for p in layer.parameters())
+
+
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+def test_layers_run_on_every_device_like_on_cpu(kind, device):
+    """The strict device fails where a cell reaches for NumPy instead of xp (as CuPy would)."""
+    tg.manual_seed(4)
+    layer = getattr(nn, kind)(3, 4, num_layers=2).double()
+    x = R.standard_normal((5, 2, 3))
+    expected_out, _ = layer(tg.tensor(x, requires_grad=True))
+    expected_out.sum().backward()
+    expected = [p.grad.numpy() for p in layer.parameters()]
+    layer.zero_grad()
+    moved = layer.to(device)
+    out, _ = moved(tg.tensor(x, device=device))
+    out.sum().backward()
+    np.testing.assert_allclose(out.numpy(), expected_out.numpy(), rtol=1e-12)
+    for p, g in zip(moved.parameters(), expected):
+        np.testing.assert_allclose(p.grad.numpy(), g, rtol=1e-10, atol=1e-12)
