@@ -98,7 +98,9 @@ def _numpy_step(images, labels, params):
     batch (BLAS can thread it) and no layer needs a transpose; im2col is one strided copy, col2im 25
     strided adds; the 2x2 max-pool is 3 strided `maximum` calls and its backward 4 masked writes;
     ReLU's backward is folded into the pooled gradient (a window whose max is 0 passes nothing back,
-    a positive max sits where the ReLU passed), and updates happen in place. No autodiff at all."""
+    a positive max sits where the ReLU passed); the big arrays (padded input, columns, convolution
+    outputs and their gradients) are allocated once and reused, so no step pays for fresh pages; and
+    updates happen in place. No autodiff at all."""
     import numpy as np
     from numpy.lib.stride_tricks import sliding_window_view
 
@@ -106,20 +108,32 @@ def _numpy_step(images, labels, params):
     n = images.shape[0]
     x = images.transpose(1, 0, 2, 3)                                   # (C, N, H, W) view
     onehot = np.eye(10, dtype=np.float32)[labels]
+    buffers = {}
 
-    def conv(a, w, b, pad):
+    def buffer(name, shape):
+        """A float32 array kept from step to step (zeros when first made: padding borders stay 0)."""
+        if name not in buffers:
+            buffers[name] = np.zeros(shape, np.float32)
+        return buffers[name]
+
+    def conv(name, a, w, b, pad):
         """a (C, N, H, W) -> z (O, N, Ho, Wo), and the columns (C*k*k, N*Ho*Wo) for the backward."""
+        c, _, h, wd = a.shape
         if pad:
-            a = np.pad(a, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-        k = w.shape[-1]
+            padded = buffer(name + " padded", (c, n, h + 2 * pad, wd + 2 * pad))
+            padded[:, :, pad:pad + h, pad:pad + wd] = a
+            a = padded
+        o, k = w.shape[0], w.shape[-1]
         win = sliding_window_view(a, (k, k), axis=(2, 3))             # C, N, Ho, Wo, k, k
         ho, wo = win.shape[2:4]
-        cols = np.ascontiguousarray(win.transpose(0, 4, 5, 1, 2, 3)).reshape(-1, n * ho * wo)
-        z = w.reshape(w.shape[0], -1) @ cols
+        cols = buffer(name + " columns", (c, k, k, n, ho, wo))
+        np.copyto(cols, win.transpose(0, 4, 5, 1, 2, 3))
+        cols = cols.reshape(-1, n * ho * wo)
+        z = np.matmul(w.reshape(o, -1), cols, out=buffer(name + " out", (o, n * ho * wo)))
         z += b[:, None]
-        return z.reshape(w.shape[0], n, ho, wo), cols
+        return z.reshape(o, n, ho, wo), cols
 
-    def conv_backward(dz, cols, w, input_shape, pad):
+    def conv_backward(name, dz, cols, w, input_shape, pad):
         o, k = w.shape[0], w.shape[-1]
         dz2 = dz.reshape(o, -1)
         dw, db = (dz2 @ cols.T).reshape(w.shape), dz2.sum(1)
@@ -127,8 +141,10 @@ def _numpy_step(images, labels, params):
             return None, dw, db
         c, _, h, wd = input_shape
         ho, wo = dz.shape[2:]
-        dcols = (w.reshape(o, -1).T @ dz2).reshape(c, k, k, n, ho, wo)
-        da = np.zeros((c, n, h + 2 * pad, wd + 2 * pad), np.float32)
+        dcols = np.matmul(w.reshape(o, -1).T, dz2, out=buffer(name + " dcolumns", cols.shape))
+        dcols = dcols.reshape(c, k, k, n, ho, wo)
+        da = buffer(name + " dinput", (c, n, h + 2 * pad, wd + 2 * pad))
+        da.fill(0)
         for i in range(k):
             for j in range(k):
                 da[:, :, i:i + ho, j:j + wo] += dcols[:, i, j]
@@ -142,10 +158,10 @@ def _numpy_step(images, labels, params):
         np.maximum(m, z[:, :, 1::2, 1::2], out=m)
         return m
 
-    def relu_pool_backward(g, r, m):
+    def relu_pool_backward(name, g, r, m):
         """Send g to each window's first maximum; windows whose max is 0 were cut by the ReLU."""
         g = g * (m > 0)
-        dz = np.empty_like(r)
+        dz = buffer(name + " dz", r.shape)
         free, hit = np.ones(m.shape, bool), np.empty(m.shape, bool)
         for i in (0, 1):
             for j in (0, 1):
@@ -156,9 +172,9 @@ def _numpy_step(images, labels, params):
         return dz
 
     def step():
-        z1, cols1 = conv(x, p["c1w"], p["c1b"], 2)
+        z1, cols1 = conv("conv1", x, p["c1w"], p["c1b"], 2)
         m1 = relu_pool(z1)                                             # z1 now holds relu(z1)
-        z2, cols2 = conv(m1, p["c2w"], p["c2b"], 0)
+        z2, cols2 = conv("conv2", m1, p["c2w"], p["c2b"], 0)
         m2 = relu_pool(z2)
         f0 = m2.transpose(1, 0, 2, 3).reshape(n, 400)
         a1 = f0 @ p["f1w"]
@@ -178,10 +194,10 @@ def _numpy_step(images, labels, params):
         d1 *= a1 > 0
         grads.update(f1w=f0.T @ d1, f1b=d1.sum(0))
         dm2 = (d1 @ p["f1w"].T).reshape(n, 16, 5, 5).transpose(1, 0, 2, 3)
-        dz2 = relu_pool_backward(dm2, z2, m2)
-        dm1, grads["c2w"], grads["c2b"] = conv_backward(dz2, cols2, p["c2w"], m1.shape, 0)
-        dz1 = relu_pool_backward(dm1, z1, m1)
-        _, grads["c1w"], grads["c1b"] = conv_backward(dz1, cols1, p["c1w"], None, 2)
+        dz2 = relu_pool_backward("conv2", dm2, z2, m2)
+        dm1, grads["c2w"], grads["c2b"] = conv_backward("conv2", dz2, cols2, p["c2w"], m1.shape, 0)
+        dz1 = relu_pool_backward("conv1", dm1, z1, m1)
+        _, grads["c1w"], grads["c1b"] = conv_backward("conv1", dz1, cols1, p["c1w"], None, 2)
         for name, g in grads.items():
             g *= LR
             p[name] -= g

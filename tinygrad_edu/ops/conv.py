@@ -3,8 +3,14 @@
 Why im2col: every output pixel is a dot product between a weight filter and one window of the input.
 Copying all windows side by side into a "column" matrix turns the convolution into a matrix multiply,
 which BLAS does fast. The windows come from one strided *view* of the padded input; one copy lays them
-out as (C/G*kh*kw, samples*Ho*Wo), so ONE matrix multiply covers every pixel of many samples at once,
+out as (C/G*kh*kw, Ho*Wo*samples), so ONE matrix multiply covers every pixel of many samples at once,
 big enough for BLAS to spread over every core. The scatter back (col2im) adds kh*kw strided slabs.
+
+Why the samples go last: the input is first copied to (C, H, W, samples), padded. Then the slab of
+one kernel offset, for every window at once, moves runs of Wo*samples neighbouring values (a row of
+windows, every sample), not runs of Wo: the im2col copy and the col2im adds, which touch kh*kw times
+more values than the input holds, run at memory speed. Only the input, output and output gradient
+are reordered, and they are kh*kw times smaller than the columns.
 
 Why in chunks of samples: the columns hold kh*kw values per input value (25x for a 5x5 kernel), so a
 whole batch of them would be most of a training step's memory. A chunk's columns (about a megabyte)
@@ -27,13 +33,6 @@ from .windows import offset_slices
 CHUNK_ELEMENTS = 1 << 18
 
 
-def _pad(xp, x, padding):
-    top, bottom, left, right = padding
-    if not any(padding):
-        return x
-    return xp.pad(x, ((0, 0), (0, 0), (top, bottom), (left, right)))
-
-
 def _geometry(padded_hw, kernel_hw, attrs) -> tuple:
     """The output size (Ho, Wo) and the slice each kernel offset reads (see `windows.offset_slices`)."""
     (kh, kw), (sh, sw), (dh, dw) = kernel_hw, attrs["stride"], attrs["dilation"]
@@ -47,39 +46,44 @@ def _chunks(n: int, per_sample: int) -> list:
     return [(start, min(n, start + size)) for start in range(0, n, size)]
 
 
-def _windows(xp, x, kernel_hw, attrs):
-    """A strided view (N, C, Ho, Wo, kh, kw) of the padded input, no copy: element [n, c, y, x, i, j]
-    is x_padded[n, c, y*sh + i*dh, x*sw + j*dw]."""
+def _padded_samples_last(xp, x, padding):
+    """Samples (n, C, H, W) as one zero-padded (C, Hp, Wp, n) array: the layout the slabs run along."""
+    top, bottom, left, right = padding
+    n, c, h, w = x.shape
+    out = xp.zeros((c, h + top + bottom, w + left + right, n), dtype=x.dtype)
+    out[:, top : top + h, left : left + w, :] = x.transpose(1, 2, 3, 0)
+    return out
+
+
+def _columns(xp, x, kernel_hw, attrs):
+    """im2col of samples x (n, C, H, W): (G, C/G*kh*kw, Ho*Wo*n), whose element [g, (c, i, j), (y, x, s)]
+    is x_padded[s, g*C/G + c, y*sh + i*dh, x*sw + j*dw]. One strided view, one copy."""
     (kh, kw), (sh, sw), (dh, dw) = kernel_hw, attrs["stride"], attrs["dilation"]
     span = (dh * (kh - 1) + 1, dw * (kw - 1) + 1)
-    windows = xp.lib.stride_tricks.sliding_window_view(_pad(xp, x, attrs["padding"]), span, axis=(2, 3))
-    return windows[:, :, ::sh, ::sw, ::dh, ::dw]
-
-
-def _columns(xp, windows, groups: int):
-    """im2col of a chunk of windows (n, C, Ho, Wo, kh, kw): (G, C/G*kh*kw, n*Ho*Wo), whose element
-    [g, (c, i, j), (s, y, x)] is windows[s, g*C/G + c, y, x, i, j]. One copy."""
-    n, _, ho, wo = windows.shape[:4]
-    cols = xp.ascontiguousarray(windows.transpose(1, 4, 5, 0, 2, 3))   # (C, kh, kw, n, Ho, Wo)
-    return cols.reshape(groups, -1, n * ho * wo)
+    padded = _padded_samples_last(xp, x, attrs["padding"])
+    windows = xp.lib.stride_tricks.sliding_window_view(padded, span, axis=(1, 2))
+    windows = windows[:, ::sh, ::sw, :, ::dh, ::dw]                    # (C, Ho, Wo, n, kh, kw)
+    cols = xp.ascontiguousarray(windows.transpose(0, 4, 5, 1, 2, 3))   # (C, kh, kw, Ho, Wo, n)
+    return cols.reshape(attrs["groups"], -1, windows.shape[1] * windows.shape[2] * x.shape[0])
 
 
 def _rows(g, groups: int):
-    """An output(-gradient) chunk (n, O, Ho, Wo) in the matrix layout of the columns: (G, O/G, n*Ho*Wo)."""
-    return g.transpose(1, 0, 2, 3).reshape(groups, g.shape[1] // groups, -1)
+    """An output(-gradient) chunk (n, O, Ho, Wo) in the matrix layout of the columns: (G, O/G, Ho*Wo*n)."""
+    return g.transpose(1, 2, 3, 0).reshape(groups, g.shape[1] // groups, -1)
 
 
 def _conv(xp, x, w, attrs):
     """Convolution without bias: (N, C, H, W) * (O, C/G, kh, kw) -> (N, O, Ho, Wo)."""
     o, cg, kh, kw = w.shape
     groups = attrs["groups"]
-    windows = _windows(xp, x, (kh, kw), attrs)
-    n, c, ho, wo = windows.shape[:4]
+    top, bottom, left, right = attrs["padding"]
+    n, c, h, wd = x.shape
+    (ho, wo), _ = _geometry((h + top + bottom, wd + left + right), (kh, kw), attrs)
     out = xp.empty((n, o, ho, wo), dtype=x.dtype)
     filters = w.reshape(groups, o // groups, cg * kh * kw)
     for start, stop in _chunks(n, c * kh * kw * ho * wo):
-        product = xp.matmul(filters, _columns(xp, windows[start:stop], groups))
-        out[start:stop] = product.reshape(o, stop - start, ho, wo).transpose(1, 0, 2, 3)
+        product = xp.matmul(filters, _columns(xp, x[start:stop], (kh, kw), attrs))
+        out[start:stop] = product.reshape(o, ho, wo, stop - start).transpose(3, 0, 1, 2)
     return out
 
 
@@ -91,28 +95,28 @@ def _input_grad(xp, g, w, input_shape, attrs):
     top, bottom, left, right = attrs["padding"]
     n, c, h, wd = input_shape
     (ho, wo), slices = _geometry((h + top + bottom, wd + left + right), (kh, kw), attrs)
-    # accumulated as (C, N, Hp, Wp): each kernel offset's slab then lines up with the column gradients
-    image = xp.zeros((c, n, h + top + bottom, wd + left + right), dtype=g.dtype)
+    out = xp.empty(input_shape, dtype=g.dtype)
     filters_t = w.reshape(groups, o // groups, cg * kh * kw).transpose(0, 2, 1)
     for start, stop in _chunks(n, c * kh * kw * ho * wo):
-        cols = xp.matmul(filters_t, _rows(g[start:stop], groups)).reshape(c, kh * kw, stop - start, ho, wo)
-        part = image[:, start:stop]
+        m = stop - start
+        cols = xp.matmul(filters_t, _rows(g[start:stop], groups)).reshape(c, kh * kw, ho, wo, m)
+        image = xp.zeros((c, h + top + bottom, wd + left + right, m), dtype=g.dtype)   # samples last
         for offset, (rows, columns) in enumerate(slices):
-            part[:, :, rows, columns] += cols[:, offset]
+            image[:, rows, columns, :] += cols[:, offset]
         del cols                      # freed before the next chunk's are made (peak memory: one chunk)
-    return xp.ascontiguousarray(image[:, :, top : top + h, left : left + wd].transpose(1, 0, 2, 3))
+        out[start:stop] = image[:, top : top + h, left : left + wd, :].transpose(3, 0, 1, 2)
+    return out
 
 
 def _weight_grad(xp, x, g, kernel_hw, attrs):
     """dL/dw = sum over batch and pixels of (output gradient) x (input window): one matrix multiply
     per chunk, whose inner dimension runs over every pixel of the chunk's samples."""
     groups = attrs["groups"]
-    windows = _windows(xp, x, kernel_hw, attrs)
     n, o, ho, wo = g.shape
     c = x.shape[1]
     total = xp.zeros((groups, o // groups, c // groups * kernel_hw[0] * kernel_hw[1]), dtype=g.dtype)
     for start, stop in _chunks(n, c * kernel_hw[0] * kernel_hw[1] * ho * wo):
-        cols_t = _columns(xp, windows[start:stop], groups).transpose(0, 2, 1)
+        cols_t = _columns(xp, x[start:stop], kernel_hw, attrs).transpose(0, 2, 1)
         total += xp.matmul(_rows(g[start:stop], groups), cols_t)
         del cols_t                    # freed before the next chunk's are made (peak memory: one chunk)
     return total.reshape(o, c // groups, *kernel_hw)
