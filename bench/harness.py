@@ -55,6 +55,7 @@ class _Peer:
             [sys.executable, "-m", "bench.worker", workload, peer, json.dumps(case), str(target_s)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=_env(case.get("threads", 2)))
         self.samples: list[float] = []
+        self.cpu_samples: list[float] = []
         self.skip = None
         self.number = 0
 
@@ -76,7 +77,9 @@ class _Peer:
         if not line:
             self.skip = f"worker died while timing (exit code {self.proc.wait()})"
             return
-        self.samples.append(json.loads(line)["seconds"])
+        reply = json.loads(line)
+        self.samples.append(reply["seconds"])
+        self.cpu_samples.append(reply["cpu_seconds"])
 
     def close(self) -> None:
         if self.proc.poll() is None:
@@ -109,6 +112,8 @@ def run_case(workload: str, module, case: dict, repeats: int, target_s: float) -
             if base is not None and base.samples:
                 pairs = [t / b for t, b in zip(peer.samples, base.samples)]
                 row["ratio"] = statistics.median(pairs)
+                cpu_pairs = [t / b for t, b in zip(peer.cpu_samples, base.cpu_samples)]
+                row["cpu_ratio"] = statistics.median(cpu_pairs)
             if getattr(module, "MEMORY", False):
                 memory = peak_memory(workload, peer.name, case)
                 row["peak_bytes"] = memory.get("peak_bytes")
@@ -168,7 +173,11 @@ def to_markdown(result: dict) -> str:
              f"allocator settings {m['malloc'] or 'default'}. "
              f"Ratio = time / time of `{result['baseline']}`, median of per-sample ratios "
              "(lower is faster).", "",
-             "| case | peer | median | min | max | ratio vs baseline |", "|---|---|---|---|---|---|"]
+             "The CPU-time ratio is the same for this process's CPU seconds (all its threads): it leaves "
+             "out waits for a core another process holds, so on a shared machine it is the steadier one "
+             "for one-thread cases (with two threads it also counts the second thread's work).", "",
+             "| case | peer | median | min | max | ratio vs baseline | CPU-time ratio |",
+             "|---|---|---|---|---|---|---|"]
     memory = any("peak_bytes" in row for row in result["rows"])
     if memory:
         lines[-2] += " peak memory | memory vs baseline |"
@@ -176,12 +185,13 @@ def to_markdown(result: dict) -> str:
     for row in result["rows"]:
         case = ", ".join(f"{k}={v}" for k, v in row["case"].items())
         if "skipped" in row:
-            lines.append(f"| {case} | {row['peer']} | - | - | - | skipped: {row['skipped']} |"
+            lines.append(f"| {case} | {row['peer']} | - | - | - | skipped: {row['skipped']} | - |"
                          + (" - | - |" if memory else ""))
             continue
         ratio = f"{row['ratio']:.2f}" if "ratio" in row else "-"
+        cpu_ratio = f"{row['cpu_ratio']:.2f}" if "cpu_ratio" in row else "-"
         times = " | ".join(_fmt_time(row[k]) for k in ("median_s", "min_s", "max_s"))
-        line = f"| {case} | {row['peer']} | {times} | {ratio} |"
+        line = f"| {case} | {row['peer']} | {times} | {ratio} | {cpu_ratio} |"
         if memory:
             peak = f"{row['peak_bytes'] / 2**20:.2f} MiB" if row.get("peak_bytes") else "-"
             line += f" {peak} | {row['memory_ratio']:.2f} |" if "memory_ratio" in row else f" {peak} | - |"

@@ -13,7 +13,7 @@ peers, tracemalloc's peak agrees with it within a few percent."""
 
 from bench import Skip
 
-BASELINE = "numpy"
+BASELINE = "torch"                       # the targets are against PyTorch, time and memory
 PEERS = ["tinygrad_edu", "torch", "numpy"]
 CASES = [{"batch": 64}, {"batch": 64, "threads": 1}]
 MEMORY = True
