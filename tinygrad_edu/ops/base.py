@@ -23,6 +23,7 @@ An op whose gradient reaches only part of its first input (indexing) may also de
 `backward_into(xp, total, g, *inputs)`, adding that gradient in place into `total`, the first
 input's running gradient sum; the plain backward pass then uses it (through `vjp_into`).
 """
+from typing import Any, Callable
 
 
 class Op:
@@ -35,7 +36,7 @@ class Op:
     local: tuple = ()
     differentiable = True
     uses_needs = False
-    backward_into = None
+    backward_into: Callable[..., None] | None = None
 
     def __init__(self, **attrs):
         for key, value in attrs.items():
@@ -68,18 +69,22 @@ def vjp(op: Op, xp, g, inputs, out, needs) -> tuple:
     """The vector-Jacobian product of one node: g = dL/d(out) in, dL/d(input) for each input out.
 
     The one place that calls an op's backward, for the autograd walk and for the drawings' backward
-    steps alike; `needs` (one bool per input) is passed to the ops that use it to skip work."""
+    steps alike; `needs` (one bool per input) is passed to the ops that use it to skip work.
+
+    For f = a·b the local derivatives are ∂f/∂a = b and ∂f/∂b = a, each times the upstream gradient:
+
+    >>> import numpy as np
+    >>> from tinygrad_edu.ops import Mul
+    >>> a, b = np.array([3.0]), np.array([-4.0])
+    >>> vjp(Mul(), np, np.array([1.0]), [a, b], a * b, [True, True])
+    (array([-4.]), array([3.]))
+    """
     if op.uses_needs:
-        return op.backward(xp, g, *inputs, out=out, needs=needs)
+        return op.backward(xp, g, *inputs, out=out, needs=needs)  # type: ignore[call-arg]
     return op.backward(xp, g, *inputs, out=out)
 
 
-def vjp_into(op: Op, xp, total, g, inputs) -> None:
-    """`vjp` of an op with `backward_into`, for its first input: added into `total` in place."""
-    op.backward_into(xp, total, g, *inputs)
-
-
-def call(xp, op: Op, *inputs):
+def call(xp, op: Op, *inputs) -> Any:
     """Run `op` inside another op's backward: directly on arrays, or recorded as a graph node when
     `xp` is the Tensor namespace (create_graph=True), so second derivatives flow through it too."""
     record = getattr(xp, "apply_op", None)
@@ -88,7 +93,7 @@ def call(xp, op: Op, *inputs):
     return record(op, *inputs)
 
 
-def unbroadcast(xp, g, shape: tuple):
+def unbroadcast(xp, g, shape: tuple) -> Any:
     """Sum `g` over the axes that broadcasting added or stretched, so it matches `shape` again.
 
     Why: in `a + b` with a of shape (3, 4) and b of shape (4,), b was used 3 times, so its gradient
@@ -105,6 +110,13 @@ def unbroadcast(xp, g, shape: tuple):
     return g.reshape(shape)
 
 
+def vjp_into(op: Op, xp, total, g, inputs) -> None:
+    """`vjp` of an op with `backward_into`, for its first input: added into `total` in place."""
+    if op.backward_into is None:
+        raise TypeError(f"{op.name}: this op has no backward_into; use vjp")
+    op.backward_into(xp, total, g, *inputs)
+
+
 def keepdims_shape(shape: tuple, axis) -> tuple:
     """The shape a reduction over `axis` has with keepdims=True (axis None means every axis)."""
     if axis is None:
@@ -112,7 +124,7 @@ def keepdims_shape(shape: tuple, axis) -> tuple:
     return tuple(1 if i in axis else size for i, size in enumerate(shape))
 
 
-def expand_reduced(xp, g, shape: tuple, axis, keepdims: bool):
+def expand_reduced(xp, g, shape: tuple, axis, keepdims: bool) -> Any:
     """Broadcast a reduction's gradient back over the reduced axes (the backward of a sum)."""
     if not keepdims:
         g = g.reshape(keepdims_shape(shape, axis))

@@ -22,6 +22,8 @@ formulas use operators and `xp` functions only: with create_graph=True they buil
 graph (second derivatives).
 """
 
+from typing import Callable
+
 from .base import Op, call
 from .shape import Cat, Stack
 
@@ -57,6 +59,7 @@ class _SavesGates(Op):
     """A cell op that keeps its forward's gate activations for the backward of the same inputs."""
 
     __slots__ = ("_saved",)
+    gates: Callable[..., tuple]        # (xp, xw, state, weights...) -> the activations the backward needs
 
     def __init__(self, **attrs):
         super().__init__(**attrs)

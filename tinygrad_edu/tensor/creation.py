@@ -16,7 +16,7 @@ from .core import Tensor, _wrap
 _rng = np.random.default_rng()
 
 
-def manual_seed(seed: int):
+def manual_seed(seed: int) -> np.random.Generator:
     """Seed the generator behind rand/randn/randint (and anything else drawing from `generator()`)."""
     global _rng
     if not isinstance(seed, numbers.Integral):
@@ -50,6 +50,7 @@ def from_numpy(array: np.ndarray) -> Tensor:
     """Share memory with a NumPy array (no copy), like torch.from_numpy."""
     if not isinstance(array, np.ndarray):
         raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(array).__name__}")
+    dtypes.check_numeric(array.dtype, "from_numpy", "an array")
     return _wrap(array, None, (), False)
 
 
