@@ -24,6 +24,11 @@ NO_SPIN = {"OPENBLAS_THREAD_TIMEOUT": "20"}
 # Memory workers only (never the timed ones): glibc gives every freed block over 64 KB back to the
 # system at once, so a process's resident memory follows its live arrays, whatever library made them.
 MEMORY_MALLOC = {"MALLOC_MMAP_THRESHOLD_": "65536", "MALLOC_TRIM_THRESHOLD_": "0"}
+# A case with "malloc": "keep" times every peer with glibc's own upper limits for its adaptive
+# thresholds (what a process reaches once it has freed a 32 MB block): freed memory stays in the
+# process, so a step's arrays reuse the last step's pages instead of faulting fresh ones in. It shows
+# how much of a figure is the allocator returning and refetching memory, not the engine.
+KEEP_MALLOC = {"MALLOC_MMAP_THRESHOLD_": str(32 << 20), "MALLOC_TRIM_THRESHOLD_": str(64 << 20)}
 
 
 def _env(threads: int, extra: dict | None = None) -> dict:
@@ -53,7 +58,8 @@ class _Peer:
         self.name = peer
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bench.worker", workload, peer, json.dumps(case), str(target_s)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=_env(case.get("threads", 2)))
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            env=_env(case.get("threads", 2), KEEP_MALLOC if case.get("malloc") == "keep" else None))
         self.samples: list[float] = []
         self.cpu_samples: list[float] = []
         self.skip = None

@@ -3,6 +3,9 @@
 cost inside the engine, against PyTorch CPU (oneDNN) and a careful hand-written NumPy im2col step.
 The threads=1 case pins every library to one thread: on this shared 2-core machine a 2-thread BLAS or
 OpenMP pool stalls badly whenever another process holds a core, and one thread compares engines alone.
+The malloc=keep case runs every peer with glibc keeping freed memory (bench/harness.py KEEP_MALLOC): at
+the defaults a step of ours (peak about 6 MB above the previous step's) gives its pages back at the end
+and faults them in again on the next, a cost of the allocator, not of the convolution.
 
 Peak memory: in a fresh process per peer, after two warm-up steps, how far one step raises the peak
 resident memory (the kernel's high-water mark, reset before the step) above what the process held
@@ -15,7 +18,7 @@ from bench import Skip
 
 BASELINE = "torch"                       # the targets are against PyTorch, time and memory
 PEERS = ["tinygrad_edu", "torch", "numpy"]
-CASES = [{"batch": 64}, {"batch": 64, "threads": 1}]
+CASES = [{"batch": 64}, {"batch": 64, "threads": 1}, {"batch": 64, "threads": 1, "malloc": "keep"}]
 MEMORY = True
 LR = 0.01
 
