@@ -211,6 +211,8 @@ def _node(data: float, parents: tuple, op: str, local: tuple) -> Value:
     out.data, out.grad, out._prev, out._op, out._local = data, 0.0, parents, op, local
     out.label, out._mark = "", None
     _untrack(out)
+    if parents:                # the tuple of parents too: a tuple holding Values stays tracked otherwise
+        _untrack(parents)
     return out
 
 
@@ -220,10 +222,10 @@ _new = object.__new__
 def _c_untrack():
     """CPython's PyObject_GC_UnTrack, or a no-op where the C API is not there (other Pythons).
 
-    Why it is safe for a Value: the collector exists to free reference cycles, and a Value is
-    never in one. It refers to its parents, which existed before it, and to numbers, strings
-    and a plain marker object, none of which can refer back. Reference counting still frees
-    every node the moment nothing uses it; the collector just stops walking the graph."""
+    Why it is safe for a Value and its tuple of parents: the collector exists to free reference
+    cycles, and neither is ever in one. A Value refers to its parents, which existed before it, and
+    to numbers, strings and a plain marker object, none of which can refer back. Reference counting
+    still frees every node the moment nothing uses it; the collector just stops walking the graph."""
     try:
         untrack = ctypes.pythonapi.PyObject_GC_UnTrack
     except AttributeError:
