@@ -6,19 +6,11 @@ left behind (micrograd's closures make reference cycles, freed only by the colle
 import sys
 
 from bench import Between, Skip
+from bench.workloads.scalar_chain import chain
 
 BASELINE = "micrograd"
 PEERS = ["tinygrad_edu", "micrograd"]
 CASES = [{"N": 10_000}, {"N": 100_000, "_repeats": 5}]
-
-
-def chain(make, n: int):
-    x = make(1.0)
-    h = x
-    for _ in range(n):
-        h = h * 1.0001 + 0.001
-    h.backward()
-    return x.grad
 
 
 def setup(peer: str, case: dict):
