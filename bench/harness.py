@@ -21,14 +21,34 @@ THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 NO_SPIN = {"OPENBLAS_THREAD_TIMEOUT": "20"}
 
 
-def _env(threads: int) -> dict:
+# Memory workers only (never the timed ones): glibc gives every freed block over 64 KB back to the
+# system at once, so a process's resident memory follows its live arrays, whatever library made them.
+MEMORY_MALLOC = {"MALLOC_MMAP_THRESHOLD_": "65536", "MALLOC_TRIM_THRESHOLD_": "0"}
+# A case with "malloc": "keep" times every peer with glibc's own upper limits for its adaptive
+# thresholds (what a process reaches once it has freed a 32 MB block): freed memory stays in the
+# process, so a step's arrays reuse the last step's pages instead of faulting fresh ones in. It shows
+# how much of a figure is the allocator returning and refetching memory, not the engine.
+KEEP_MALLOC = {"MALLOC_MMAP_THRESHOLD_": str(32 << 20), "MALLOC_TRIM_THRESHOLD_": str(64 << 20)}
+
+
+def _env(threads: int, extra: dict | None = None) -> dict:
     """Each worker starts with its thread pools sized before any library loads."""
     env = dict(os.environ)
     env.update({var: str(threads) for var in THREAD_VARS})
     for var, value in NO_SPIN.items():
         env.setdefault(var, value)
+    env.update(extra or {})
     env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parent.parent), env.get("PYTHONPATH", "")])
     return env
+
+
+def peak_memory(workload: str, peer: str, case: dict) -> dict:
+    """One fresh process measures how far one call raises its peak resident memory (worker.peak_growth)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.worker", workload, peer, json.dumps(case), "0", "memory"],
+        stdout=subprocess.PIPE, text=True, env=_env(case.get("threads", 2), MEMORY_MALLOC), timeout=600)
+    lines = proc.stdout.strip().splitlines()
+    return json.loads(lines[-1]) if lines else {"skip": f"memory worker died (exit code {proc.returncode})"}
 
 
 class _Peer:
@@ -38,8 +58,10 @@ class _Peer:
         self.name = peer
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bench.worker", workload, peer, json.dumps(case), str(target_s)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=_env(case.get("threads", 2)))
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            env=_env(case.get("threads", 2), KEEP_MALLOC if case.get("malloc") == "keep" else None))
         self.samples: list[float] = []
+        self.cpu_samples: list[float] = []
         self.skip = None
         self.number = 0
         self.metrics = None
@@ -63,7 +85,9 @@ class _Peer:
         if not line:
             self.skip = f"worker died while timing (exit code {self.proc.wait()})"
             return
-        self.samples.append(json.loads(line)["seconds"])
+        reply = json.loads(line)
+        self.samples.append(reply["seconds"])
+        self.cpu_samples.append(reply["cpu_seconds"])
 
     def close(self) -> None:
         if self.proc.poll() is None:
@@ -96,9 +120,18 @@ def run_case(workload: str, module, case: dict, repeats: int, target_s: float) -
             if base is not None and base.samples:
                 pairs = [t / b for t, b in zip(peer.samples, base.samples)]
                 row["ratio"] = statistics.median(pairs)
+                cpu_pairs = [t / b for t, b in zip(peer.cpu_samples, base.cpu_samples)]
+                row["cpu_ratio"] = statistics.median(cpu_pairs)
+            if getattr(module, "MEMORY", False):
+                memory = peak_memory(workload, peer.name, case)
+                row["peak_bytes"] = memory.get("peak_bytes")
         if peer.metrics:
             row["metrics"] = peer.metrics
         rows.append(row)
+    base_bytes = next((r.get("peak_bytes") for r in rows if r["peer"] == module.BASELINE), None)
+    for row in rows:
+        if row.get("peak_bytes") and base_bytes:
+            row["memory_ratio"] = row["peak_bytes"] / base_bytes
     return rows
 
 
@@ -150,15 +183,29 @@ def to_markdown(result: dict) -> str:
              f"allocator settings {m['malloc'] or 'default'}. "
              f"Ratio = time / time of `{result['baseline']}`, median of per-sample ratios "
              "(lower is faster).", "",
-             "| case | peer | median | min | max | ratio vs baseline |", "|---|---|---|---|---|---|"]
+             "The CPU-time ratio is the same for this process's CPU seconds (all its threads): it leaves "
+             "out waits for a core another process holds, so on a shared machine it is the steadier one "
+             "for one-thread cases (with two threads it also counts the second thread's work).", "",
+             "| case | peer | median | min | max | ratio vs baseline | CPU-time ratio |",
+             "|---|---|---|---|---|---|---|"]
+    memory = any("peak_bytes" in row for row in result["rows"])
+    if memory:
+        lines[-2] += " peak memory | memory vs baseline |"
+        lines[-1] += "---|---|"
     for row in result["rows"]:
         case = ", ".join(f"{k}={v}" for k, v in row["case"].items())
         if "skipped" in row:
-            lines.append(f"| {case} | {row['peer']} | - | - | - | skipped: {row['skipped']} |")
-        else:
-            ratio = f"{row['ratio']:.2f}" if "ratio" in row else "-"
-            times = " | ".join(_fmt_time(row[k]) for k in ("median_s", "min_s", "max_s"))
-            lines.append(f"| {case} | {row['peer']} | {times} | {ratio} |")
+            lines.append(f"| {case} | {row['peer']} | - | - | - | skipped: {row['skipped']} | - |"
+                         + (" - | - |" if memory else ""))
+            continue
+        ratio = f"{row['ratio']:.2f}" if "ratio" in row else "-"
+        cpu_ratio = f"{row['cpu_ratio']:.2f}" if "cpu_ratio" in row else "-"
+        times = " | ".join(_fmt_time(row[k]) for k in ("median_s", "min_s", "max_s"))
+        line = f"| {case} | {row['peer']} | {times} | {ratio} | {cpu_ratio} |"
+        if memory:
+            peak = f"{row['peak_bytes'] / 2**20:.2f} MiB" if row.get("peak_bytes") else "-"
+            line += f" {peak} | {row['memory_ratio']:.2f} |" if "memory_ratio" in row else f" {peak} | - |"
+        lines.append(line)
     measured = [row for row in result["rows"] if row.get("metrics")]
     if measured:
         lines += ["", "| case | peer | measured |", "|---|---|---|"]

@@ -143,3 +143,31 @@ def test_conv2d_reuses_saved_columns_only_for_the_input_they_came_from():
     weight = torch.tensor(w, requires_grad=True)
     expected, = torch.autograd.grad(F.conv2d(torch.tensor(x1), weight), weight, torch.tensor(g))
     np.testing.assert_allclose(op.backward(np, g, x1, w, out=out)[1], expected.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("chunk", [1, 2000, 10**9])   # 1, 2 (of 5) or all samples at a time
+def test_conv2d_in_chunks_of_samples_matches_torch(monkeypatch, chunk):
+    """Columns are built a few samples at a time (one sample, several, the whole batch): same results."""
+    from tinygrad_edu.ops import conv as conv_ops
+
+    monkeypatch.setattr(conv_ops, "CHUNK_ELEMENTS", chunk)
+    rng = np.random.default_rng(8)
+    arrays = [rng.standard_normal((5, 4, 7, 6)), rng.standard_normal((6, 2, 3, 2)), rng.standard_normal(6)]
+    kw = dict(stride=(2, 1), padding=(1, 2), dilation=(1, 2), groups=2)
+    check_against_torch(lambda *t: tg.conv2d(*t, **kw), lambda *t: F.conv2d(*t, **kw), arrays)
+
+
+def test_a_float32_cnn_step_makes_no_float64_arrays():
+    """conv, relu, pooling, the MLP head and cross-entropy: every node value and gradient stays float32."""
+    from bench.workloads import conv_step
+    from tinygrad_edu.graph_walk import topological_order
+    from tinygrad_edu.nn import functional as Fn
+
+    images, labels, params = conv_step._data_and_params(4)
+    p = {k: tg.Tensor(v, requires_grad=True) for k, v in params.items()}
+    loss = conv_step._lenet_loss(Fn, tg.Tensor(images), tg.Tensor(labels), p)
+    loss.backward(retain_graph=True)
+    nodes = topological_order(loss, lambda t: t._parents)
+    floats = [t for t in nodes if t.dtype.kind == "f"]
+    assert len(floats) > 20 and {t.dtype for t in floats} == {np.dtype(np.float32)}
+    assert {t.grad.dtype for t in p.values()} == {np.dtype(np.float32)}

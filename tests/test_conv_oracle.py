@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from devices import DEVICES  # noqa: F401  (cpu, strict, and cuda where a GPU is present)
 
 import tinygrad_edu as tg
 
-DEVICES = ["cpu", "strict"]
 TOL = dict(rtol=1e-9, atol=1e-9)
 
 

@@ -150,3 +150,23 @@ def test_topological_order_lists_inputs_in_argument_order_before_results():
 
 def test_repr_names_label_data_and_grad():
     assert repr(Value(2.5, label="w")) == "Value(w, data=2.5, grad=0)"
+
+
+def test_values_are_off_the_cycle_collectors_list_and_still_freed_when_unused():
+    """A graph holds no cycles, so the collector need not walk it (it would, on every run); freeing
+    still happens by reference counting, the moment the last user lets go."""
+    import gc
+    import weakref
+
+    x = Value(2.0, label="x")
+    y = (x * 3.0 + 1.0).tanh()
+    nodes = y.topological_order()
+    assert len(nodes) == 6 and not any(gc.is_tracked(v) or gc.is_tracked(v._prev) for v in nodes)
+    refs = [weakref.ref(v) for v in nodes if v is not x]
+    del y, nodes
+    assert all(r() is None for r in refs)
+
+    class Tagged(Value):                 # a subclass may hold anything, cycles included: kept tracked
+        pass
+
+    assert gc.is_tracked(Tagged(1.0))

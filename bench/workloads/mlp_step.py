@@ -65,11 +65,17 @@ def setup(peer: str, case: dict):
 
         def loss_fn(logits, target, rows):
             return -logits.log_softmax(dim=1)[rows, target].mean()
+
+        def update(p):                   # in place on the raw array, as the NumPy step does
+            p.array -= LR * p.grad.array
     elif peer == "torch":
         import torch as lib
 
         def loss_fn(logits, target, rows):
             return lib.nn.functional.cross_entropy(logits, target)
+
+        def update(p):
+            p.sub_(LR * p.grad)
     else:
         raise Skip(f"unknown peer {peer}")
     ps = [lib.tensor(p, requires_grad=True) for p in params]
@@ -82,7 +88,7 @@ def setup(peer: str, case: dict):
         loss.backward()
         with lib.no_grad():
             for p in ps:
-                p.data -= LR * p.grad.data
+                update(p)
                 p.grad = None
         return loss
 

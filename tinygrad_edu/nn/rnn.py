@@ -2,13 +2,15 @@
 
 That loop is the point: the graph is built step by step as the data flows (define-by-run), so a
 drawing of a 5-step LSTM shows the 5 copies of the cell. Each layer's input projection x Wᵢₕᵀ is
-done for all time steps in one matrix product; only the recurrent part runs per step.
+done for all time steps in one matrix product; only the recurrent part runs per step, as one fused
+op per cell (`ops.recurrent`: the cell's forward and backward written out, one graph node a step).
 """
 import math
 
 from ..backend import xp_of
 from ..errors import ShapeError
-from ..tensor import Tensor, cat, dropout, expect_tensor, stack
+from ..ops.recurrent import GRUCell, LSTMCell, RNNCell
+from ..tensor import Tensor, apply, cat, dropout, expect_tensor, stack
 from ..tensor.args import int_arg
 from . import init
 from .linear import empty_parameter
@@ -19,6 +21,7 @@ class _RNNBase(Module):
     """Parameters named like PyTorch's (weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, ...)."""
 
     gates = 1
+    cell_takes_bias = False        # True where the cell needs b_hh apart from b_ih (the GRU)
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
                  bidirectional=False):
@@ -85,19 +88,23 @@ class _RNNBase(Module):
     def _direction(self, x, state, suffix, reverse):
         """One direction of one layer: the Python loop over time steps. Returns (outputs, final state)."""
         w_ih, w_hh, b_ih, b_hh = self._params(suffix)
-        projected = x @ w_ih.T
-        if b_ih is not None:
-            projected = projected + b_ih
-        steps = range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])
+        steps, batch = x.shape[0], x.shape[1]
+        projected = (x.reshape(steps * batch, x.shape[2]) @ w_ih.T).reshape(steps, batch, w_ih.shape[0])
+        recurrent = (w_hh,)
+        if b_ih is not None and self.cell_takes_bias:
+            projected, recurrent = projected + b_ih, (w_hh, b_hh)
+        elif b_ih is not None:                      # the gates only see b_ih + b_hh: add both here, once
+            projected = projected + (b_ih + b_hh)
         outputs = []
-        for t in steps:
-            state = self.cell(projected[t], state, w_hh, b_hh)
-            outputs.append(state[0])
+        for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
+            state, h = self.cell(projected[t], state, *recurrent)
+            outputs.append(h)
         return stack(outputs[::-1] if reverse else outputs, 0), state
 
     def _run(self, x, unbatched, initial):
-        """Run every layer (and direction) over the sequence; `initial` is a list of state tuples,
-        one per layer and direction, in PyTorch's order (layer 0 forward, layer 0 reverse, ...)."""
+        """Run every layer (and direction) over the sequence; `initial` is a list of states, one per
+        layer and direction, in PyTorch's order (layer 0 forward, layer 0 reverse, ...). Returns the
+        output sequence and the final states stacked (L*D, N, H), or (L*D, H) for an unbatched input."""
         finals = []
         for layer in range(self.num_layers):
             outputs = []
@@ -111,15 +118,10 @@ class _RNNBase(Module):
         if unbatched:
             x = x.reshape(x.shape[0], x.shape[2])
         out = x.transpose(0, 1) if self.batch_first and not unbatched else x
-        stacked = [stack([s[i] for s in finals], 0) for i in range(len(finals[0]))]
+        stacked = stack(finals, finals[0].ndim - 2)       # (L*D, N, H), or (2, L*D, N, H): LSTM's h and c
         if unbatched:
-            stacked = [s.reshape(len(finals), self.hidden_size) for s in stacked]
+            stacked = stacked.reshape(*stacked.shape[:-2], self.hidden_size)
         return out, stacked
-
-    @staticmethod
-    def recurrent(h, w_hh, b_hh):
-        out = h @ w_hh.T
-        return out + b_hh if b_hh is not None else out
 
     def extra_repr(self):
         """PyTorch's format: options appear only when they differ from the defaults."""
@@ -143,15 +145,15 @@ class RNN(_RNNBase):
         super().__init__(input_size, hidden_size, num_layers, **kwargs)
         self.nonlinearity = nonlinearity
 
-    def cell(self, projected, state, w_hh, b_hh):
-        pre = projected + self.recurrent(state[0], w_hh, b_hh)
-        return (pre.tanh() if self.nonlinearity == "tanh" else pre.relu(),)
+    def cell(self, xw, h, *recurrent):
+        """One time step: the new hidden state is the step's output and the next step's state."""
+        h = apply(RNNCell(nonlinearity=self.nonlinearity), xw, h, *recurrent)
+        return h, h
 
     def forward(self, x, hx=None):
         x, unbatched = self._prepare(x)
         h0 = self._initial(hx, x.shape[1], x, unbatched)
-        out, (h_n,) = self._run(x, unbatched, [(h,) for h in h0])
-        return out, h_n
+        return self._run(x, unbatched, list(h0))
 
 
 class LSTM(_RNNBase):
@@ -159,14 +161,10 @@ class LSTM(_RNNBase):
 
     gates = 4
 
-    def cell(self, projected, state, w_hh, b_hh):
-        h, c = state
-        gates = projected + self.recurrent(h, w_hh, b_hh)
-        H = self.hidden_size
-        i, f = gates[:, :H].sigmoid(), gates[:, H:2 * H].sigmoid()
-        g, o = gates[:, 2 * H:3 * H].tanh(), gates[:, 3 * H:].sigmoid()
-        c = f * c + i * g
-        return o * c.tanh(), c
+    def cell(self, xw, hc, *recurrent):
+        """One time step: the state is h and c stacked, (2, N, H); the output is h."""
+        hc = apply(LSTMCell(), xw, hc, *recurrent)
+        return hc, hc[0]
 
     def forward(self, x, hx=None):
         x, unbatched = self._prepare(x)
@@ -175,7 +173,7 @@ class LSTM(_RNNBase):
         h0, c0 = (None, None) if hx is None else hx
         h0 = self._initial(h0, x.shape[1], x, unbatched)
         c0 = self._initial(c0, x.shape[1], x, unbatched)
-        out, (h_n, c_n) = self._run(x, unbatched, list(zip(h0, c0)))
+        out, (h_n, c_n) = self._run(x, unbatched, list(stack([h0, c0], 1)))
         return out, (h_n, c_n)
 
 
@@ -183,18 +181,14 @@ class GRU(_RNNBase):
     """Gates r, z, n: n = tanh(xWₙ + r (hWₕₙ + bₕₙ)), h_t = (1 - z) n + z h_{t-1}."""
 
     gates = 3
+    cell_takes_bias = True
 
-    def cell(self, projected, state, w_hh, b_hh):
-        (h,) = state
-        hidden = self.recurrent(h, w_hh, b_hh)
-        H = self.hidden_size
-        r = (projected[:, :H] + hidden[:, :H]).sigmoid()
-        z = (projected[:, H:2 * H] + hidden[:, H:2 * H]).sigmoid()
-        n = (projected[:, 2 * H:] + r * hidden[:, 2 * H:]).tanh()
-        return ((1 - z) * n + z * h,)
+    def cell(self, xw, h, *recurrent):
+        """One time step: the new hidden state is the step's output and the next step's state."""
+        h = apply(GRUCell(), xw, h, *recurrent)
+        return h, h
 
     def forward(self, x, hx=None):
         x, unbatched = self._prepare(x)
         h0 = self._initial(hx, x.shape[1], x, unbatched)
-        out, (h_n,) = self._run(x, unbatched, [(h,) for h in h0])
-        return out, h_n
+        return self._run(x, unbatched, list(h0))

@@ -1,6 +1,6 @@
 """Primitive ops (one class each, forward and backward side by side); see `base.Op` for the contract."""
 
-from .base import Op, call, unbroadcast, vjp
+from .base import Op, call, unbroadcast, vjp, vjp_into
 from .device import ToDevice
 from .elementwise import (
     Abs,
@@ -41,6 +41,7 @@ __all__ = [
     "call",
     "unbroadcast",
     "vjp",
+    "vjp_into",
     "Abs",
     "Add",
     "Cast",

@@ -18,8 +18,12 @@ backward needs another op (e.g. the scatter-add behind indexing), it goes throug
 Ops whose input gradients are expensive (matmul, convolution) may set `uses_needs = True`: their
 backward is then also given `needs` (one bool per input), and may return None where False, e.g.
 to skip the gradient of a data batch, which costs a whole matrix multiply and is never used.
+
+An op whose gradient reaches only part of its first input (indexing) may also define
+`backward_into(xp, total, g, *inputs)`, adding that gradient in place into `total`, the first
+input's running gradient sum; the plain backward pass then uses it (through `vjp_into`).
 """
-from typing import Any
+from typing import Any, Callable
 
 
 class Op:
@@ -32,6 +36,7 @@ class Op:
     local: tuple = ()
     differentiable = True
     uses_needs = False
+    backward_into: Callable[..., None] | None = None
 
     def __init__(self, **attrs):
         for key, value in attrs.items():
@@ -98,12 +103,18 @@ def unbroadcast(xp, g, shape: tuple) -> Any:
     if gshape == shape:
         return g
     lead = len(gshape) - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        i + lead for i, size in enumerate(shape) if size == 1 and gshape[i + lead] != 1
-    )
-    if axes:
-        g = g.sum(axis=axes, keepdims=True)
+    stretched = tuple(i + lead for i, size in enumerate(shape) if size == 1 and gshape[i + lead] != 1)
+    if not stretched and shape:        # only leading axes were added (a bias): one sum, no reshaped view
+        return g.sum(axis=tuple(range(lead)))
+    g = g.sum(axis=tuple(range(lead)) + stretched, keepdims=True)
     return g.reshape(shape)
+
+
+def vjp_into(op: Op, xp, total, g, inputs) -> None:
+    """`vjp` of an op with `backward_into`, for its first input: added into `total` in place."""
+    if op.backward_into is None:
+        raise TypeError(f"{op.name}: this op has no backward_into; use vjp")
+    op.backward_into(xp, total, g, *inputs)
 
 
 def keepdims_shape(shape: tuple, axis) -> tuple:

@@ -1,9 +1,20 @@
 """2-D convolution (PyTorch's cross-correlation) as im2col + matrix multiply, and its two gradients.
 
 Why im2col: every output pixel is a dot product between a weight filter and one window of the input.
-Copying all windows side by side into a "column" matrix turns the whole convolution into one batched
-matrix multiply, which BLAS does fast. The windows come from one strided *view* of the padded input (no
-Python loop over pixels); only the scatter back (col2im) loops, over the kh*kw kernel offsets.
+Copying all windows side by side into a "column" matrix turns the convolution into a matrix multiply,
+which BLAS does fast. The windows come from one strided *view* of the padded input; one copy lays them
+out as (C/G*kh*kw, Ho*Wo*samples), so ONE matrix multiply covers every pixel of many samples at once,
+big enough for BLAS to spread over every core. The scatter back (col2im) adds kh*kw strided slabs.
+
+Why the samples go last: the input is first copied to (C, H, W, samples), padded. Then the slab of
+one kernel offset, for every window at once, moves runs of Wo*samples neighbouring values (a row of
+windows, every sample), not runs of Wo: the im2col copy and the col2im adds, which touch kh*kw times
+more values than the input holds, run at memory speed. Only the input, output and output gradient
+are reordered, and they are kh*kw times smaller than the columns.
+
+Why in chunks of samples: the columns hold kh*kw values per input value (25x for a 5x5 kernel), so a
+whole batch of them would be most of a training step's memory. A chunk's columns (about a megabyte)
+are built, multiplied and dropped; the backward builds them again instead of keeping them.
 
 Shapes: x (N, C, H, W), weight (O, C/groups, kh, kw), bias (O,), out (N, O, Ho, Wo). Attributes, as
 the Tensor-level `conv2d` normalises them: stride (sh, sw), padding (top, bottom, left, right),
@@ -16,81 +27,99 @@ those is again one of the three.
 """
 
 from .base import Op, call
+from .windows import offset_slices
+
+# About 1 MB of float32 columns per chunk: big matrix multiplies, small memory (see the docstring).
+CHUNK_ELEMENTS = 1 << 18
 
 
-def _pad(xp, x, padding):
+def _geometry(padded_hw, kernel_hw, attrs) -> tuple:
+    """The output size (Ho, Wo) and the slice each kernel offset reads (see `windows.offset_slices`)."""
+    (kh, kw), (sh, sw), (dh, dw) = kernel_hw, attrs["stride"], attrs["dilation"]
+    out_hw = ((padded_hw[0] - dh * (kh - 1) - 1) // sh + 1, (padded_hw[1] - dw * (kw - 1) - 1) // sw + 1)
+    return out_hw, offset_slices(out_hw, tuple(kernel_hw), attrs["stride"], attrs["dilation"])
+
+
+def _chunks(n: int, per_sample: int) -> list:
+    """Sample ranges [start, stop) whose columns hold about CHUNK_ELEMENTS values (at least one sample)."""
+    size = max(1, CHUNK_ELEMENTS // max(per_sample, 1))
+    return [(start, min(n, start + size)) for start in range(0, n, size)]
+
+
+def _padded_samples_last(xp, x, padding):
+    """Samples (n, C, H, W) as one zero-padded (C, Hp, Wp, n) array: the layout the slabs run along."""
     top, bottom, left, right = padding
-    if not any(padding):
-        return x
-    return xp.pad(x, ((0, 0), (0, 0), (top, bottom), (left, right)))
+    n, c, h, w = x.shape
+    out = xp.zeros((c, h + top + bottom, w + left + right, n), dtype=x.dtype)
+    out[:, top : top + h, left : left + w, :] = x.transpose(1, 2, 3, 0)
+    return out
 
 
 def _columns(xp, x, kernel_hw, attrs):
-    """im2col: (N, G, C/G * kh * kw, Ho * Wo), column [n, g, (c, i, j), (y, x)] is
-    x_padded[n, g*C/G + c, y*sh + i*dh, x*sw + j*dw]. One strided view, one copy. Also returns (Ho, Wo)."""
-    kh, kw = kernel_hw
-    (sh, sw), (dh, dw) = attrs["stride"], attrs["dilation"]
-    xpad = _pad(xp, x, attrs["padding"])
+    """im2col of samples x (n, C, H, W): (G, C/G*kh*kw, Ho*Wo*n), whose element [g, (c, i, j), (y, x, s)]
+    is x_padded[s, g*C/G + c, y*sh + i*dh, x*sw + j*dw]. One strided view, one copy."""
+    (kh, kw), (sh, sw), (dh, dw) = kernel_hw, attrs["stride"], attrs["dilation"]
     span = (dh * (kh - 1) + 1, dw * (kw - 1) + 1)
-    windows = xp.lib.stride_tricks.sliding_window_view(xpad, span, axis=(2, 3))
-    windows = windows[:, :, ::sh, ::sw, ::dh, ::dw]  # (N, C, Ho, Wo, kh, kw)
-    n, c, ho, wo = windows.shape[:4]
-    groups = attrs["groups"]
-    cols = windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, groups, c // groups * kh * kw, ho * wo)
-    return cols, (ho, wo)
+    padded = _padded_samples_last(xp, x, attrs["padding"])
+    windows = xp.lib.stride_tricks.sliding_window_view(padded, span, axis=(1, 2))
+    windows = windows[:, ::sh, ::sw, :, ::dh, ::dw]                    # (C, Ho, Wo, n, kh, kw)
+    cols = xp.ascontiguousarray(windows.transpose(0, 4, 5, 1, 2, 3))   # (C, kh, kw, Ho, Wo, n)
+    return cols.reshape(attrs["groups"], -1, windows.shape[1] * windows.shape[2] * x.shape[0])
+
+
+def _rows(g, groups: int):
+    """An output(-gradient) chunk (n, O, Ho, Wo) in the matrix layout of the columns: (G, O/G, Ho*Wo*n)."""
+    return g.transpose(1, 2, 3, 0).reshape(groups, g.shape[1] // groups, -1)
 
 
 def _conv(xp, x, w, attrs):
-    """Convolution without bias: (N, C, H, W) * (O, C/G, kh, kw) -> (N, O, Ho, Wo), and the columns."""
+    """Convolution without bias: (N, C, H, W) * (O, C/G, kh, kw) -> (N, O, Ho, Wo)."""
     o, cg, kh, kw = w.shape
     groups = attrs["groups"]
-    cols, out_hw = _columns(xp, x, (kh, kw), attrs)
-    out = xp.matmul(w.reshape(groups, o // groups, cg * kh * kw), cols)  # (N, G, O/G, Ho*Wo)
-    return out.reshape(x.shape[0], o, *out_hw), cols
-
-
-def _col2im(xp, cols, input_shape, attrs, kernel_hw, out_hw):
-    """Inverse layout of `_columns`, summing where windows overlap: a loop over the kh*kw kernel
-    offsets, each adding one strided slab of the padded image."""
-    kh, kw = kernel_hw
-    ho, wo = out_hw
-    (sh, sw), (dh, dw) = attrs["stride"], attrs["dilation"]
     top, bottom, left, right = attrs["padding"]
-    n, c, h, w = input_shape
-    cols = cols.reshape(n, c, kh, kw, ho, wo)
-    image = xp.zeros((n, c, h + top + bottom, w + left + right), dtype=cols.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            y, x = i * dh, j * dw
-            image[:, :, y : y + sh * (ho - 1) + 1 : sh, x : x + sw * (wo - 1) + 1 : sw] += cols[:, :, i, j]
-    return image[:, :, top : top + h, left : left + w]
+    n, c, h, wd = x.shape
+    (ho, wo), _ = _geometry((h + top + bottom, wd + left + right), (kh, kw), attrs)
+    out = xp.empty((n, o, ho, wo), dtype=x.dtype)
+    filters = w.reshape(groups, o // groups, cg * kh * kw)
+    for start, stop in _chunks(n, c * kh * kw * ho * wo):
+        product = xp.matmul(filters, _columns(xp, x[start:stop], (kh, kw), attrs))
+        out[start:stop] = product.reshape(o, ho, wo, stop - start).transpose(3, 0, 1, 2)
+    return out
 
 
 def _input_grad(xp, g, w, input_shape, attrs):
-    """dL/dx = transposed convolution of g with w: each output pixel's gradient spread over its window."""
+    """dL/dx = transposed convolution of g with w: each output pixel's gradient spread over its window.
+    Per chunk: one matrix multiply gives the column gradients, col2im adds them back (kh*kw slabs)."""
     o, cg, kh, kw = w.shape
     groups = attrs["groups"]
-    n, _, ho, wo = g.shape
-    g = g.reshape(n, groups, o // groups, ho * wo)
-    wt = w.reshape(groups, o // groups, cg * kh * kw).transpose(0, 2, 1)
-    cols = xp.matmul(wt, g)  # (N, G, C/G*kh*kw, Ho*Wo)
-    return _col2im(xp, cols, input_shape, attrs, (kh, kw), (ho, wo))
+    top, bottom, left, right = attrs["padding"]
+    n, c, h, wd = input_shape
+    (ho, wo), slices = _geometry((h + top + bottom, wd + left + right), (kh, kw), attrs)
+    out = xp.empty(input_shape, dtype=g.dtype)
+    filters_t = w.reshape(groups, o // groups, cg * kh * kw).transpose(0, 2, 1)
+    for start, stop in _chunks(n, c * kh * kw * ho * wo):
+        m = stop - start
+        cols = xp.matmul(filters_t, _rows(g[start:stop], groups)).reshape(c, kh * kw, ho, wo, m)
+        image = xp.zeros((c, h + top + bottom, wd + left + right, m), dtype=g.dtype)   # samples last
+        for offset, (rows, columns) in enumerate(slices):
+            image[:, rows, columns, :] += cols[:, offset]
+        del cols                      # freed before the next chunk's are made (peak memory: one chunk)
+        out[start:stop] = image[:, top : top + h, left : left + wd, :].transpose(3, 0, 1, 2)
+    return out
 
 
-def _weight_grad(xp, x, g, kernel_hw, attrs, cols=None):
-    """dL/dw = sum over batch and pixels of (output gradient) x (input window)."""
+def _weight_grad(xp, x, g, kernel_hw, attrs):
+    """dL/dw = sum over batch and pixels of (output gradient) x (input window): one matrix multiply
+    per chunk, whose inner dimension runs over every pixel of the chunk's samples."""
     groups = attrs["groups"]
-    if cols is None:
-        cols, _ = _columns(xp, x, kernel_hw, attrs)  # (N, G, K, P)
     n, o, ho, wo = g.shape
-    g = g.reshape(n, groups, o // groups, ho * wo)
-    per_sample = xp.matmul(g, cols.transpose(0, 1, 3, 2))  # (N, G, O/G, K)
-    return per_sample.sum(axis=0).reshape(o, x.shape[1] // groups, *kernel_hw)
-
-
-def _recording(xp) -> bool:
-    """True when `xp` is the Tensor namespace of create_graph=True (the one `base.call` records on)."""
-    return hasattr(xp, "apply_op")
+    c = x.shape[1]
+    total = xp.zeros((groups, o // groups, c // groups * kernel_hw[0] * kernel_hw[1]), dtype=g.dtype)
+    for start, stop in _chunks(n, c * kernel_hw[0] * kernel_hw[1] * ho * wo):
+        cols_t = _columns(xp, x[start:stop], kernel_hw, attrs).transpose(0, 2, 1)
+        total += xp.matmul(_rows(g[start:stop], groups), cols_t)
+        del cols_t                    # freed before the next chunk's are made (peak memory: one chunk)
+    return total.reshape(o, c // groups, *kernel_hw)
 
 
 def _conv_attrs(op):
@@ -101,23 +130,14 @@ class Conv2d(Op):
     """out[n, o] = bias[o] + sum over c, i, j of w[o, c, i, j] * x_padded[n, c, y*s + i*d, x*s + j*d].
 
     attrs also hold `input_grad`: False when the input needs no gradient (images in a first layer),
-    which skips the transposed convolution, the most expensive part of the backward.
+    which skips the transposed convolution, the most expensive part of the backward."""
 
-    The im2col columns of the forward are kept (with the input they came from) until the first backward
-    on that same input uses them for the weight gradient, as PyTorch keeps "saved tensors", so the input
-    is not unfolded twice; results still depend only on the inputs and attrs."""
-
-    __slots__ = ("_saved",)
+    __slots__ = ()
     name = "conv2d"
     local = ("conv_transpose2d(g, w)", "correlate(x, g)", "sum of g over N, H, W")
 
-    def __init__(self, **attrs):
-        super().__init__(**attrs)
-        self._saved = None
-
     def forward(self, xp, x, w, b=None):
-        out, columns = _conv(xp, x, w, self.attrs)
-        self._saved = (x, columns)
+        out = _conv(xp, x, w, self.attrs)
         if b is not None:
             out += b.reshape(1, -1, 1, 1)
         return out
@@ -127,11 +147,7 @@ class Conv2d(Op):
         gx = None
         if self.attrs.get("input_grad", True):
             gx = call(xp, Conv2dInputGrad(input_shape=tuple(x.shape), **attrs), g, w)
-        saved, self._saved = self._saved, None
-        if saved is None or saved[0] is not x or _recording(xp):
-            gw = call(xp, Conv2dWeightGrad(kernel_size=tuple(w.shape[2:]), **attrs), x, g)
-        else:
-            gw = _weight_grad(xp, x, g, tuple(w.shape[2:]), attrs, saved[1])
+        gw = call(xp, Conv2dWeightGrad(kernel_size=tuple(w.shape[2:]), **attrs), x, g)
         if b is None:
             return gx, gw
         return gx, gw, xp.sum(g, axis=(0, 2, 3))

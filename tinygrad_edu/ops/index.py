@@ -40,6 +40,17 @@ class GetItem(Op):
         gx = call(xp, IndexAdd(shape=tuple(x.shape), index=spec), g, *index_arrays)
         return (gx,) + (None,) * len(index_arrays)
 
+    def backward_into(self, xp, total, g, x, *index_arrays):
+        """The same gradient, added in place into `total` (x's running gradient sum) at the picked
+        places: a tensor indexed in a loop (x[t] at every time step) then costs a slice per use,
+        not a zero array of x's whole size per use."""
+        spec = self.attrs["index"]
+        key = build_key(spec, index_arrays)
+        if uses_arrays(spec):
+            xp.add.at(total, key, g)
+        else:
+            total[key] += g
+
 
 class IndexAdd(Op):
     """The reverse of GetItem: a zero tensor of `shape` with `src` added at the indexed places

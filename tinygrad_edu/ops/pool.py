@@ -16,10 +16,11 @@ average pooling's backward (`AvgPool2dGrad`) is the transpose of a linear map wh
 pooling again.
 """
 
-import operator
-from itertools import repeat
+from functools import lru_cache
+from typing import NamedTuple
 
 from .base import Op, call
+from .windows import offset_slices
 
 
 def pool_output_size(size: int, kernel: int, stride: int, pad: int, dilation: int, ceil_mode: bool) -> int:
@@ -32,33 +33,37 @@ def pool_output_size(size: int, kernel: int, stride: int, pad: int, dilation: in
     return out
 
 
-def _geometry(shape, attrs):
-    """Output (Ho, Wo) and the padding per side ((top, bottom), (left, right)) including ceil overhang."""
-    out_hw, pads = [], []
+class _Plan(NamedTuple):
+    """Where every window offset reads, for one input shape and one set of attributes."""
+
+    out_hw: tuple       # (Ho, Wo)
+    pads: tuple         # ((top, bottom), (left, right)), including the ceil-mode overhang
+    slices: tuple       # per kernel offset (row-major): (rows, cols) of the padded input it reads
+    disjoint: bool      # no two windows share a cell: the backward may write instead of add
+    tiles: bool         # disjoint and together the windows cover every padded cell exactly
+
+
+@lru_cache(maxsize=256)
+def _cached_plan(hw: tuple, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple, ceil_mode: bool):
+    out_hw, pads, spans = [], [], []
     for axis in range(2):
-        size, k, s = shape[2 + axis], attrs["kernel_size"][axis], attrs["stride"][axis]
-        p, d = attrs["padding"][axis], attrs.get("dilation", (1, 1))[axis]
-        out = pool_output_size(size, k, s, p, d, attrs["ceil_mode"])
+        size, k, s, p, d = hw[axis], kernel[axis], stride[axis], padding[axis], dilation[axis]
+        out = pool_output_size(size, k, s, p, d, ceil_mode)
         needed = (out - 1) * s + d * (k - 1) + 1
         out_hw.append(out)
         pads.append((p, max(p, needed - size - p)))
-    return tuple(out_hw), tuple(pads)
+        spans.append(d * (k - 1) + 1)
+    slices = offset_slices(tuple(out_hw), kernel, stride, dilation)
+    disjoint = all(s >= span for s, span in zip(stride, spans))
+    tiles = disjoint and all(s == span == k and o * s == size + sum(pad)
+                             for s, span, k, o, size, pad in zip(stride, spans, kernel, out_hw, hw, pads))
+    return _Plan(tuple(out_hw), tuple(pads), slices, disjoint, tiles)
 
 
-def _offsets(attrs, out_hw):
-    """For each kernel offset (row-major, as PyTorch scans a window): the slice of the padded input
-    that holds that offset's element of every window."""
-    (kh, kw), (sh, sw) = attrs["kernel_size"], attrs["stride"]
-    dh, dw = attrs.get("dilation", (1, 1))
-    ho, wo = out_hw
-    for i in range(kh):
-        for j in range(kw):
-            yield (
-                slice(None),
-                slice(None),
-                slice(i * dh, i * dh + sh * (ho - 1) + 1, sh),
-                slice(j * dw, j * dw + sw * (wo - 1) + 1, sw),
-            )
+def _plan(shape: tuple, attrs: dict) -> _Plan:
+    """The cached plan for an input shape: a network asks for the same shapes every step."""
+    return _cached_plan(tuple(shape[2:]), attrs["kernel_size"], attrs["stride"], attrs["padding"],
+                        attrs.get("dilation", (1, 1)), attrs["ceil_mode"])
 
 
 def _pad(xp, x, pads, value):
@@ -67,43 +72,50 @@ def _pad(xp, x, pads, value):
     return xp.pad(x, ((0, 0), (0, 0), *pads), constant_values=value)
 
 
-def _fold_windows(xp, x, attrs, pad_value, combine):
-    """Combine the kh*kw offset slabs of the padded input one after another (with maximum or +)."""
-    out_hw, pads = _geometry(x.shape, attrs)
-    xpad = _pad(xp, x, pads, pad_value)
-    slabs = (xpad[where] for where in _offsets(attrs, out_hw))
-    result = next(slabs)
-    for slab in slabs:
-        result = combine(result, slab)
-    return result, out_hw, pads
+def _fold_windows(xp, x, plan, pad_value, combine):
+    """Combine the kh*kw offset slabs of the padded input one after another (`maximum` or `add`),
+    into one result array (the first call allocates it, the others write into it)."""
+    xpad = _pad(xp, x, plan.pads, pad_value)
+    slabs = [xpad[:, :, rows, cols] for rows, cols in plan.slices]
+    if len(slabs) == 1:
+        return slabs[0].copy()
+    result = combine(slabs[0], slabs[1])
+    for slab in slabs[2:]:
+        combine(result, slab, out=result)
+    return result
 
 
-def _scatter(xp, slabs, input_shape, pads, attrs, out_hw, dtype):
-    """Add each offset's slab back into its slice of a zero padded image, then crop the padding."""
-    (top, bottom), (left, right) = pads
+def _scatter(xp, pieces, input_shape, plan, dtype):
+    """Add each offset's share back into its slice of a padded image, then crop the padding. `pieces`
+    yields ((rows, cols), share, mask or None) per offset; the share is multiplied by the mask. Disjoint
+    windows write each cell at most once, so they write instead of add (straight into the image, with no
+    temporary), and windows that tile the image write every cell, so it needs no zeros first."""
+    (top, bottom), (left, right) = plan.pads
     n, c, h, w = input_shape
-    image = xp.zeros((n, c, h + top + bottom, w + left + right), dtype=dtype)
-    spans = (d * (k - 1) + 1 for d, k in zip(attrs.get("dilation", (1, 1)), attrs["kernel_size"]))
-    overlapping = any(s < span for s, span in zip(attrs["stride"], spans))
-    for where, slab in zip(_offsets(attrs, out_hw), slabs):
-        if overlapping:
-            image[where] += slab
-        else:                                # disjoint windows: each cell is written at most once
-            image[where] = slab
+    image = (xp.empty if plan.tiles else xp.zeros)((n, c, h + top + bottom, w + left + right), dtype=dtype)
+    for (rows, cols), share, mask in pieces:
+        target = image[:, :, rows, cols]
+        if not plan.disjoint:
+            target += share if mask is None else share * mask
+        elif mask is None:
+            target[...] = share
+        else:
+            xp.multiply(share, mask, out=target)
     return image[:, :, top : top + h, left : left + w]
 
 
-def _first_max_hits(xp, x, out, attrs):
-    """Yield, per kernel offset, a boolean mask of the windows whose FIRST maximum sits at that offset
-    (ties go to the first one in row-major order, as in PyTorch)."""
-    out_hw, pads = _geometry(x.shape, attrs)
-    xpad = _pad(xp, x, pads, -xp.inf)
-    free = xp.ones(out.shape, dtype=bool)
-    for where in _offsets(attrs, out_hw):
-        hit = xpad[where] == out
+def _first_max_hits(xp, x, pooled, plan):
+    """Yield, per kernel offset, its slices and a boolean mask of the windows whose FIRST maximum sits
+    at that offset (ties go to the first one in row-major order, as in PyTorch). One mask buffer is
+    reused for every offset, so use each mask before asking for the next."""
+    xpad = _pad(xp, x, plan.pads, -xp.inf)
+    free = xp.ones(pooled.shape, dtype=bool)         # windows whose maximum has not been found yet
+    hit = xp.empty(pooled.shape, dtype=bool)
+    for rows, cols in plan.slices:
+        xp.equal(xpad[:, :, rows, cols], pooled, out=hit)
         hit &= free
-        free &= ~hit
-        yield hit
+        free ^= hit                                  # hit is inside free: this clears the hits
+        yield (rows, cols), hit
 
 
 class MaxPool2d(Op):
@@ -114,7 +126,7 @@ class MaxPool2d(Op):
     local = ("1 at each window's max, 0 elsewhere",)
 
     def forward(self, xp, x):
-        return _fold_windows(xp, x, self.attrs, -xp.inf, xp.maximum)[0]
+        return _fold_windows(xp, x, _plan(x.shape, self.attrs), -xp.inf, xp.maximum)
 
     def backward(self, xp, g, x, *, out):
         return (call(xp, MaxPool2dScatter(**self.attrs), x, out, g),)
@@ -128,10 +140,10 @@ class MaxPool2dScatter(Op):
     local = ("none (only selects positions)", "none (only selects positions)", "scatter to the max")
 
     def forward(self, xp, x, pooled, g):
-        out_hw, pads = _geometry(x.shape, self.attrs)
+        plan = _plan(x.shape, self.attrs)
         # g * mask is ~30x faster than where(mask, g, 0); only a NaN/inf in g would also reach other cells
-        slabs = (g * hit for hit in _first_max_hits(xp, x, pooled, self.attrs))
-        return _scatter(xp, slabs, x.shape, pads, self.attrs, out_hw, g.dtype)
+        pieces = ((where, g, hit) for where, hit in _first_max_hits(xp, x, pooled, plan))
+        return _scatter(xp, pieces, x.shape, plan, g.dtype)
 
     def backward(self, xp, h, x, pooled, g, *, out):
         return None, None, call(xp, MaxPool2dGather(**self.attrs), x, pooled, h)
@@ -145,18 +157,18 @@ class MaxPool2dGather(Op):
     local = ("none (only selects positions)", "none (only selects positions)", "gather at the max")
 
     def forward(self, xp, x, pooled, h):
-        out_hw, pads = _geometry(x.shape, self.attrs)
-        hpad = _pad(xp, h, pads, 0)
+        plan = _plan(x.shape, self.attrs)
+        hpad = _pad(xp, h, plan.pads, 0)
         result = xp.zeros(pooled.shape, dtype=h.dtype)
-        for where, hit in zip(_offsets(self.attrs, out_hw), _first_max_hits(xp, x, pooled, self.attrs)):
-            result = result + hpad[where] * hit
+        for (rows, cols), hit in _first_max_hits(xp, x, pooled, plan):
+            result += hpad[:, :, rows, cols] * hit
         return result
 
     def backward(self, xp, k, x, pooled, h, *, out):
         return None, None, call(xp, MaxPool2dScatter(**self.attrs), x, pooled, k)
 
 
-def _divisor(xp, shape, attrs, out_hw, pads, dtype):
+def _divisor(xp, shape, attrs, plan, dtype):
     """What each window's sum is divided by: divisor_override, or the number of counted cells in the
     window (padding counts when count_include_pad; the ceil-mode overhang never does)."""
     if attrs["divisor_override"]:
@@ -165,9 +177,9 @@ def _divisor(xp, shape, attrs, out_hw, pads, dtype):
     for axis in range(2):
         size, p = shape[2 + axis], attrs["padding"][axis]
         lo, hi = (0, size + 2 * p) if attrs["count_include_pad"] else (p, p + size)
-        cells = xp.zeros(sum(pads[axis]) + size, dtype=dtype)
+        cells = xp.zeros(sum(plan.pads[axis]) + size, dtype=dtype)
         cells[lo:hi] = 1
-        k, s, o = attrs["kernel_size"][axis], attrs["stride"][axis], out_hw[axis]
+        k, s, o = attrs["kernel_size"][axis], attrs["stride"][axis], plan.out_hw[axis]
         counts.append(sum(cells[i : i + s * (o - 1) + 1 : s] for i in range(k)))
     return counts[0].reshape(-1, 1) * counts[1].reshape(1, -1)
 
@@ -180,8 +192,10 @@ class AvgPool2d(Op):
     local = ("1/divisor for each cell of the window",)
 
     def forward(self, xp, x):
-        total, out_hw, pads = _fold_windows(xp, x, self.attrs, 0, operator.add)
-        return total / _divisor(xp, x.shape, self.attrs, out_hw, pads, x.dtype)
+        plan = _plan(x.shape, self.attrs)
+        total = _fold_windows(xp, x, plan, 0, xp.add)
+        total /= _divisor(xp, x.shape, self.attrs, plan, x.dtype)
+        return total
 
     def backward(self, xp, g, x, *, out):
         return (call(xp, AvgPool2dGrad(input_shape=tuple(x.shape), **self.attrs), g),)
@@ -196,9 +210,9 @@ class AvgPool2dGrad(Op):
 
     def forward(self, xp, g):
         shape, pool_attrs = self.attrs["input_shape"], self._pool_attrs()
-        out_hw, pads = _geometry(shape, pool_attrs)
-        share = g / _divisor(xp, shape, pool_attrs, out_hw, pads, g.dtype)
-        return _scatter(xp, repeat(share), shape, pads, pool_attrs, out_hw, g.dtype)
+        plan = _plan(shape, pool_attrs)
+        share = g / _divisor(xp, shape, pool_attrs, plan, g.dtype)
+        return _scatter(xp, ((where, share, None) for where in plan.slices), shape, plan, g.dtype)
 
     def backward(self, xp, h, g, *, out):
         return (call(xp, AvgPool2d(**self._pool_attrs()), h),)

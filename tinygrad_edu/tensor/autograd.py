@@ -12,10 +12,11 @@ output), and those arrays stay, because they are the node values that drawings s
 their inputs, so a graph has no reference cycles and is released the moment its output is dropped."""
 
 from heapq import heappop, heappush
+from operator import attrgetter
 
 from .. import backend
 from ..errors import ShapeError
-from ..ops import vjp
+from ..ops import vjp, vjp_into
 from . import grad_mode, graph_xp
 from .core import Tensor, _wrap, all_finite
 
@@ -137,12 +138,26 @@ class _Pending:
             prev += g
             self.grads[key] = prev  # 0-d NumPy results are scalars, which += rebinds
 
+    def add_into(self, node: Tensor, op, g, inputs) -> None:
+        """Add an indexing node's gradient into `node`'s running sum in place: the sum is made (zeros)
+        or copied (when not our own array) once, then each use adds only its slice."""
+        key, total = id(node), self.grads.get(id(node))
+        if total is None:
+            heappush(self.heap, (-node._seq, node))
+            total = backend.XP_BY_TYPE[type(node.array)].zeros_like(node.array)
+        elif key not in self.owned:
+            total = total.copy()
+        self.grads[key] = total
+        self.owned.add(key)
+        vjp_into(op, backend.XP_BY_TYPE[type(total)], total, g, inputs)
+
     def pop(self) -> tuple:
         node = heappop(self.heap)[1]
         return node, self.grads.pop(id(node))
 
-    def __bool__(self) -> bool:
-        return bool(self.heap)
+
+# map() with these runs in C: a list comprehension would add a Python frame per node (CPython 3.11)
+_ARRAY, _REQUIRES_GRAD = attrgetter("array"), attrgetter("requires_grad")
 
 
 def _input_grads(node: Tensor, g, create_graph: bool) -> tuple:
@@ -151,8 +166,8 @@ def _input_grads(node: Tensor, g, create_graph: bool) -> tuple:
     if create_graph:
         inputs, out, xp = list(parents), node, graph_xp
     else:
-        inputs, out, xp = [p.array for p in parents], node.array, backend.XP_BY_TYPE[type(node.array)]
-    grads = vjp(node._op, xp, g, inputs, out, [p.requires_grad for p in parents])
+        inputs, out, xp = list(map(_ARRAY, parents)), node.array, backend.XP_BY_TYPE[type(node.array)]
+    grads = vjp(node._op, xp, g, inputs, out, list(map(_REQUIRES_GRAD, parents)))
     if grad_mode.anomaly:
         _check_grads(node._op, grads)
     return grads
@@ -166,7 +181,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool, capt
         pending.add(root, g)
     recording, grad_mode.enabled = grad_mode.enabled, create_graph
     try:
-        while pending:
+        while pending.heap:
             node, g = pending.pop()
             if node._hooks:
                 g = _run_hooks(node, g, create_graph)
@@ -179,9 +194,13 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool, capt
                 continue
             if node._freed:
                 raise _freed_error(node)
-            for parent, pg in zip(node._parents, _input_grads(node, g, create_graph)):
-                if pg is not None and parent.requires_grad:
-                    pending.add(parent, pg)
+            if node._op.backward_into is not None and not create_graph:  # x[t]: add a slice, in place
+                if node._parents[0].requires_grad:
+                    pending.add_into(node._parents[0], node._op, g, list(map(_ARRAY, node._parents)))
+            else:
+                for parent, pg in zip(node._parents, _input_grads(node, g, create_graph)):
+                    if pg is not None and parent.requires_grad:
+                        pending.add(parent, pg)
             if not retain_graph:
                 node._freed = True
     finally:
