@@ -8,6 +8,8 @@ import math
 import numbers
 import operator
 
+from ..errors import ShapeError
+
 
 def axes(dim, ndim: int, where: str):
     """Normalize `dim` (None, int or sequence) to None or a sorted tuple of non-negative axes."""
@@ -61,12 +63,12 @@ def shape_arg(shape: tuple, where: str) -> tuple:
 def resolve_shape(shape: tuple, size: int, old: tuple, where: str) -> tuple:
     """Fill in one -1 and check the element count."""
     if shape.count(-1) > 1:
-        raise ValueError(f"{where}: only one dimension can be -1, got {shape}")
+        raise ShapeError(f"{where}: only one dimension can be -1, got {shape}")
     if -1 in shape:
         known = math.prod(s for s in shape if s != -1)
         if known == 0 or size % known:
-            raise ValueError(f"{where}: cannot reshape {old} ({size} elements) into {shape}")
+            raise ShapeError(f"{where}: cannot reshape {old} ({size} elements) into {shape}")
         shape = tuple(size // known if s == -1 else s for s in shape)
     if math.prod(shape) != size:
-        raise ValueError(f"{where}: cannot reshape {old} ({size} elements) into {shape}")
+        raise ShapeError(f"{where}: cannot reshape {old} ({size} elements) into {shape}")
     return shape

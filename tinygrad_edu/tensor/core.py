@@ -22,6 +22,7 @@ import numbers
 import numpy as np
 
 from .. import backend
+from ..errors import ShapeError
 from ..ops import device as D
 from ..ops import elementwise as E
 from . import dtypes, grad_mode
@@ -314,7 +315,7 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
 
     def item(self):
         if self.array.size != 1:
-            raise ValueError(
+            raise ShapeError(
                 f"item(): only a tensor with one element can be converted to a Python number, "
                 f"got shape {self.shape}"
             )
@@ -494,4 +495,4 @@ def _binary(op, a, b) -> Tensor:
         problem = op.describe_mismatch(a.shape, b.shape)
         if problem is None:
             raise
-        raise ValueError(problem) from None
+        raise ShapeError(problem) from None

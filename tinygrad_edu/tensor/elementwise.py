@@ -9,6 +9,7 @@ import operator
 
 import numpy as np
 
+from ..errors import ShapeError
 from ..ops import elementwise as E
 from ..ops import linalg as L
 from . import dtypes, grad_mode
@@ -263,6 +264,6 @@ class ElementwiseMethods:
         try:
             return cond._opn(E.Where(), a, b)
         except ValueError:
-            raise ValueError(
+            raise ShapeError(
                 f"where: shapes {cond.shape}, {a.shape} and {b.shape} don't broadcast"
             ) from None

@@ -8,6 +8,7 @@ one implementation; a non-Tensor first argument is turned into a tensor first.
 import numbers
 
 from .. import backend
+from ..errors import ShapeError
 from ..ops import shape as S
 from ..ops.dropout import Dropout
 from ..ops.einsum import Einsum, check_sizes, normalize_equation
@@ -24,7 +25,7 @@ def _same_shapes_except(tensors, axis, where):
             x != y for i, (x, y) in enumerate(zip(t.shape, first)) if i != axis
         ):
             shapes = ", ".join(str(u.shape) for u in tensors)
-            raise ValueError(f"{where}: shapes must match except along dim {axis}, got {shapes}")
+            raise ShapeError(f"{where}: shapes must match except along dim {axis}, got {shapes}")
 
 
 def _common(tensors, where):
@@ -60,7 +61,7 @@ def pad(x: Tensor, pad, mode: str = "constant", value: float = 0.0) -> Tensor:
         raise NotImplementedError(f"pad: only mode='constant' is supported, got {mode!r}")
     pad = tuple(int(p) for p in pad)
     if len(pad) % 2 or len(pad) // 2 > x.ndim:
-        raise ValueError(
+        raise ShapeError(
             f"pad: expected an even number of pad sizes, at most 2 per dimension of {x.shape}, got {pad}"
         )
     if any(p < 0 for p in pad):

@@ -11,6 +11,7 @@ import operator
 import numpy as np
 
 from .. import backend
+from ..errors import ShapeError
 from ..ops import index as I
 from ..ops import shape as S
 from . import grad_mode
@@ -61,7 +62,7 @@ class MovementMethods:
     def permute(self, *dims):
         dims = shape_arg(dims, "permute")
         if sorted(d % max(self.ndim, 1) for d in dims) != list(range(self.ndim)):
-            raise ValueError(
+            raise ShapeError(
                 f"permute: dims {dims} are not a permutation of the {self.ndim} axes of {self.shape}"
             )
         return self._op1(S.Permute(dims=tuple(d % self.ndim for d in dims)))
@@ -91,14 +92,14 @@ class MovementMethods:
         except ValueError:
             target = None
         if target != shape:
-            raise ValueError(f"expand: shape {self.shape} cannot be broadcast to {shape}")
+            raise ShapeError(f"expand: shape {self.shape} cannot be broadcast to {shape}")
         return self._op1(S.Expand(shape=shape))
 
     def expand(self, *shape):
         shape = shape_arg(shape, "expand")
         lead = len(shape) - self.ndim
         if lead < 0:
-            raise ValueError(f"expand: target shape {shape} has fewer dimensions than {self.shape}")
+            raise ShapeError(f"expand: target shape {shape} has fewer dimensions than {self.shape}")
         return self.broadcast_to(tuple(self.shape[i - lead] if s == -1 else s for i, s in enumerate(shape)))
 
     def expand_as(self, other):
@@ -111,7 +112,7 @@ class MovementMethods:
     def repeat(self, *repeats):
         repeats = shape_arg(repeats, "repeat")
         if len(repeats) < self.ndim:
-            raise ValueError(
+            raise ShapeError(
                 f"repeat: got {len(repeats)} repeat counts for a tensor with {self.ndim} dimensions"
             )
         return self._op1(S.Repeat(repeats=repeats))
@@ -129,7 +130,7 @@ class MovementMethods:
         else:
             sizes = [int(s) for s in split_size_or_sections]
             if sum(sizes) != n:
-                raise ValueError(
+                raise ShapeError(
                     f"split: section sizes {sizes} add up to {sum(sizes)}, but dim {dim} has size {n}"
                 )
         pieces, start = [], 0
@@ -203,7 +204,7 @@ class MovementMethods:
         d = one_axis(dim, self.ndim, "gather")
         idx = self._as_index(index, "gather")
         if idx.ndim != self.ndim:
-            raise ValueError(
+            raise ShapeError(
                 f"gather: index has {idx.ndim} dimensions but input has {self.ndim} (shape {self.shape})"
             )
         xp = backend.XP_BY_TYPE[type(self.array)]
