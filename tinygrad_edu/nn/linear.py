@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from ..tensor.dtypes import DEFAULT_FLOAT
+from ..tensor import dtypes
 from . import functional as F
 from . import init
 from .module import Module
@@ -12,7 +12,7 @@ from .parameter import Parameter
 
 def empty_parameter(*shape):
     """A zero Parameter in the default float type, for an initializer to fill."""
-    return Parameter(np.zeros(shape, dtype=DEFAULT_FLOAT))
+    return Parameter(np.zeros(shape, dtype=dtypes.DEFAULT_FLOAT))
 
 
 class Identity(Module):

@@ -25,9 +25,11 @@ from .. import backend
 from ..errors import ShapeError
 from ..ops import device as D
 from ..ops import elementwise as E
+from . import device as _device
 from . import dtypes, grad_mode
 from . import scope as _scope_state
 from .elementwise import ElementwiseMethods
+from .inplace import InplaceMethods
 from .movement import MovementMethods
 from .printing import tensor_repr
 from .reduce import ReduceMethods
@@ -146,7 +148,7 @@ def to_numpy(x) -> np.ndarray:
     return backend.to_host(data) if type(data) in backend.XP_BY_TYPE else np.asarray(data)
 
 
-class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
+class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods, InplaceMethods):
     """An n-dimensional array that records the ops applied to it, so `backward()` can apply the chain rule.
 
     Graph protocol (used by autograd, drawings and tracing): `array` (the NumPy/CuPy values), `grad`,
@@ -171,11 +173,13 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
     __array_priority__ = 1000  # make `ndarray + Tensor` call Tensor.__radd__
 
     def __init__(self, data, requires_grad: bool = False, dtype=None, device=None, name=None, label=None):
+        device = _device.default if device is None else device
         if isinstance(data, Tensor):
             array = backend.to_device(data.array, device) if device is not None else data.array
             array = array.copy() if array is data.array else array
         elif type(data) in backend.XP_BY_TYPE:
-            array = data.copy() if device is None else backend.to_device(data, device)
+            array = backend.to_device(data, device) if device is not None else data
+            array = array.copy() if array is data else array
         else:
             host, from_python = _host_array(data, "Tensor")
             if dtype is None:
@@ -271,8 +275,13 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
         return self.array.dtype
 
     @property
-    def device(self) -> str:
-        return backend.device_of(self.array)
+    def device(self) -> "_device.device":
+        """A `device` object, which is also its name ("cpu", "cuda", "strict")."""
+        return _device.of_array(self.array)
+
+    @property
+    def is_cuda(self) -> bool:
+        return self.device == "cuda"
 
     @property
     def label(self):
@@ -348,13 +357,18 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
         return tensor_repr(self)
 
     # ----- devices and dtypes -----
-    def to(self, *args, dtype=None, device=None) -> "Tensor":
-        """.to("cuda"), .to(float64), .to("cpu", float32): differentiable dtype casts, explicit moves."""
+    def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False) -> "Tensor":
+        """.to("cuda"), .to(float64), .to("cpu", float32), .to(other_tensor): differentiable dtype casts,
+        explicit moves (`non_blocking` is accepted; moves here always complete before returning)."""
         for arg in args:
-            if isinstance(arg, str) and arg.split(":")[0] in backend.DEVICES:
+            if isinstance(arg, Tensor):
+                dtype, device = arg.dtype, arg.device
+            elif isinstance(arg, str) and arg.split(":")[0] in backend.DEVICES:
                 device = arg
             else:
                 dtype = arg
+        if copy:
+            return self.clone().to(dtype=dtype, device=device)
         out = self
         if dtype is not None:
             out = out._cast(dtypes.to_dtype(dtype, "to"))
@@ -369,8 +383,8 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
     def cpu(self) -> "Tensor":
         return self.to("cpu")
 
-    def cuda(self) -> "Tensor":
-        return self.to("cuda")
+    def cuda(self, device=None, non_blocking=False) -> "Tensor":
+        return self.to("cuda" if device is None else device if isinstance(device, str) else f"cuda:{device}")
 
     def type(self, dtype) -> "Tensor":
         return self.to(dtype)
@@ -437,10 +451,6 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
             self._hooks = []
         self._hooks.append(hook)
         return _HookHandle(self, hook)
-
-    def zero_(self) -> "Tensor":
-        self.array = self.array * 0
-        return self
 
     def clone(self) -> "Tensor":
         return self * 1 if self.requires_grad else _wrap(self.array.copy(), None, (), False)

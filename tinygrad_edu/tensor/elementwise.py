@@ -5,14 +5,13 @@ node's primitives (`_op1`, `_op2`, see core.py): the gradient rules live in the 
 Integer inputs to float functions (exp, log, /) are cast to the default float first, as in PyTorch.
 """
 import numbers
-import operator
 
 import numpy as np
 
 from ..errors import ShapeError
 from ..ops import elementwise as E
 from ..ops import linalg as L
-from . import dtypes, grad_mode
+from . import dtypes
 
 _ADD, _SUB, _MUL, _DIV, _POW = E.Add(), E.Sub(), E.Mul(), E.Div(), E.Pow()
 _MAXIMUM, _MINIMUM, _MATMUL = E.Maximum(), E.Minimum(), L.MatMul()
@@ -155,37 +154,6 @@ class ElementwiseMethods:
 
     def ge(self, other):
         return self >= other
-
-    # ----- in place (no graph: optimizer updates) -----
-    def _inplace(self, symbol: str, fn, other):
-        """x += y and friends change x's data in place, as PyTorch does for optimizer updates; on a tensor
-        that is recording a graph they raise instead (backward would read overwritten values)."""
-        if self.requires_grad and grad_mode.enabled:
-            raise RuntimeError(
-                f"{symbol}: in-place update of a tensor that requires grad while recording a graph; "
-                f"wrap it in `with no_grad():` (an optimizer step) or write x = x {symbol[0]} y"
-            )
-        if self._is_tensor(other):
-            if type(other.array) is not type(self.array):
-                raise RuntimeError(
-                    f"{symbol}: expected all tensors on one device, got tensors on {self.device}, "
-                    f"{other.device}; move them with .to()"
-                )
-            other = other.array
-        self.array = fn(self.array, other)
-        return self
-
-    def __iadd__(self, other):
-        return self._inplace("+=", operator.iadd, other)
-
-    def __isub__(self, other):
-        return self._inplace("-=", operator.isub, other)
-
-    def __imul__(self, other):
-        return self._inplace("*=", operator.imul, other)
-
-    def __itruediv__(self, other):
-        return self._inplace("/=", operator.itruediv, other)
 
     # ----- elementwise functions -----
     def _float_unary(self, op):

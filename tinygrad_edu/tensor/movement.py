@@ -14,7 +14,6 @@ from .. import backend
 from ..errors import ShapeError
 from ..ops import index as I
 from ..ops import shape as S
-from . import grad_mode
 from .args import axes, dim_or_axis, one_axis, resolve_shape, shape_arg
 
 
@@ -183,12 +182,8 @@ class MovementMethods:
         return self._opn(op, *index_tensors) if index_tensors else self._op1(op)
 
     def __setitem__(self, key, value):
-        """x[mask] = 0 and the like on data (no graph is recorded, as for other in-place updates)."""
-        if self.requires_grad and grad_mode.enabled:
-            raise RuntimeError(
-                "setitem: in-place assignment into a tensor that requires grad while recording a "
-                "graph; use `with no_grad():`, or build a new tensor with where()"
-            )
+        """x[mask] = 0 and the like, in place under the rules of the other in-place methods (inplace.py)."""
+        self._writable("setitem", value)
         spec, index_tensors = self._index_spec(key)
         if self._is_tensor(value):
             if type(value.array) is not type(self.array):
