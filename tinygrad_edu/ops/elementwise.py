@@ -5,6 +5,7 @@ import math
 import operator
 
 from .base import Op, call, unbroadcast
+from .special import erf
 
 
 class Add(Op):
@@ -236,18 +237,6 @@ class LeakyRelu(Op):
         return (xp.where(x > 0, g, g * self.attrs["negative_slope"]),)
 
 
-def _erf(xp, x):
-    """erf from the array module when it has one, else Abramowitz & Stegun 7.1.26 (error < 1.5e-7)."""
-    native = getattr(xp, "erf", None)
-    if native is not None:
-        return native(x)
-    sign = xp.sign(x)
-    a = xp.abs(x)
-    t = 1 / (1 + 0.3275911 * a)
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-    return sign * (1 - poly * xp.exp(-a * a))
-
-
 class Gelu(Op):
     """GELU x·Φ(x); approximate="tanh" uses the tanh formula, as torch's option of that name."""
 
@@ -258,7 +247,7 @@ class Gelu(Op):
     def forward(self, xp, x):
         if self.attrs["approximate"] == "tanh":
             return 0.5 * x * (1 + xp.tanh(_GELU_C * (x + 0.044715 * x * x * x)))
-        return 0.5 * x * (1 + _erf(xp, x * _SQRT_HALF))
+        return 0.5 * x * (1 + erf(xp, x * _SQRT_HALF))
 
     def backward(self, xp, g, x, *, out):
         if self.attrs["approximate"] == "tanh":
@@ -266,7 +255,7 @@ class Gelu(Op):
             th = xp.tanh(inner)
             d_inner = _GELU_C * (1 + 3 * 0.044715 * x * x)
             return (g * (0.5 * (1 + th) + 0.5 * x * (1 - th * th) * d_inner),)
-        cdf = 0.5 * (1 + _erf(xp, x * _SQRT_HALF))
+        cdf = 0.5 * (1 + erf(xp, x * _SQRT_HALF))
         pdf = xp.exp(-0.5 * x * x) * _INV_SQRT_2PI
         return (g * (cdf + x * pdf),)
 

@@ -30,9 +30,12 @@ from . import dtypes, grad_mode
 from . import scope as _scope_state
 from .elementwise import ElementwiseMethods
 from .inplace import InplaceMethods
+from .math import MathMethods
+from .matrix import MatrixMethods
 from .movement import MovementMethods
 from .printing import tensor_repr
 from .reduce import ReduceMethods
+from .scan import ScanMethods
 
 _new = object.__new__
 _creation_counter = itertools.count()
@@ -148,7 +151,8 @@ def to_numpy(x) -> np.ndarray:
     return backend.to_host(data) if type(data) in backend.XP_BY_TYPE else np.asarray(data)
 
 
-class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods, InplaceMethods):
+class Tensor(ElementwiseMethods, MathMethods, ReduceMethods, ScanMethods, MovementMethods, MatrixMethods,
+             InplaceMethods):
     """An n-dimensional array that records the ops applied to it, so `backward()` can apply the chain rule.
 
     Graph protocol (used by autograd, drawings and tracing): `array` (the NumPy/CuPy values), `grad`,
@@ -298,6 +302,17 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods, InplaceMethods)
 
     def numel(self) -> int:
         return int(self.array.size)
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        return int(self.array.dtype.itemsize)
+
+    def is_floating_point(self) -> bool:
+        return self.array.dtype.kind == "f"
+
+    def type_as(self, other) -> "Tensor":
+        return self.to(other.dtype)
 
     def dim(self) -> int:
         return self.array.ndim

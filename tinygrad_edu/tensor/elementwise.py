@@ -78,23 +78,32 @@ class ElementwiseMethods:
     def __rmatmul__(self, other):
         return self._op2(_MATMUL, other, reflected=True)
 
-    def add(self, other, alpha=1):
+    def add(self, other, *, alpha=1):
         return self + (other * alpha if alpha != 1 else other)
 
-    def sub(self, other, alpha=1):
+    def sub(self, other, *, alpha=1):
         return self - (other * alpha if alpha != 1 else other)
+
+    subtract = sub
 
     def mul(self, other):
         return self * other
 
-    def div(self, other):
-        return self / other
+    multiply = mul
+
+    def div(self, other, *, rounding_mode=None):
+        """self / other; rounding_mode "floor" or "trunc" rounds the quotient (zero gradient)."""
+        return self / other if rounding_mode is None else self._rounded_div(other, rounding_mode)
+
+    divide = true_divide = div
 
     def pow(self, exponent):
         return self**exponent
 
     def neg(self):
         return -self
+
+    negative = neg
 
     def matmul(self, other):
         return self @ other

@@ -11,7 +11,7 @@ from ..ops import linalg as L
 from ..ops import reduce as R
 from ..ops import shape as S
 from .args import axes
-from .core import apply
+from .core import Tensor, apply
 from .functions import broadcast_to, maximum, minimum, where
 
 apply_op = apply
@@ -25,6 +25,21 @@ def exp(x):
 def log(x):
     return x.log()
 
+
+def sqrt(x):
+    return x.sqrt()
+
+
+def erf(x):
+    return x.erf()
+
+
+def logaddexp(a, b):
+    """log(e^a + e^b) = b + softplus(a - b), differentiable in both."""
+    b = b if isinstance(b, Tensor) else a._constant(b)
+    return b + (a - b).softplus(threshold=float("inf"))
+
+
 def sin(x):
     return x.sin()
 
@@ -35,6 +50,22 @@ def cos(x):
 
 def tanh(x):
     return x.tanh()
+
+
+def sinh(x):
+    return x.sinh()
+
+
+def cosh(x):
+    return x.cosh()
+
+
+def floor(x):
+    return x.floor()
+
+
+def trunc(x):
+    return x.trunc()
 
 
 def abs(x):
@@ -49,6 +80,7 @@ def sum(x, axis=None, keepdims=False, dtype=None):
     if dtype is not None:
         x = x.to(dtype)
     return apply(R.Sum(axis=axes(axis, x.ndim, "sum"), keepdims=keepdims), x)
+
 
 def matmul(a, b):
     return apply(L.MatMul(), a, b)

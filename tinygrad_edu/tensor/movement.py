@@ -14,6 +14,7 @@ from .. import backend
 from ..errors import ShapeError
 from ..ops import index as I
 from ..ops import shape as S
+from . import dtypes
 from .args import axes, dim_or_axis, one_axis, resolve_shape, shape_arg
 
 
@@ -36,6 +37,34 @@ class MovementMethods:
         return self._reshape_to(resolve_shape(shape, self.array.size, self.shape, "reshape"))
 
     view = reshape
+
+    def view_as(self, other):
+        return self._reshape_to(other.shape)
+
+    reshape_as = view_as
+
+    def unflatten(self, dim: int, sizes):
+        """Split dimension `dim` into `sizes` (one may be -1): the inverse of flatten."""
+        d = one_axis(dim, self.ndim, "unflatten")
+        sizes = shape_arg((sizes,), "unflatten")
+        inner = resolve_shape(sizes, self.shape[d], (self.shape[d],), "unflatten")
+        return self._reshape_to(self.shape[:d] + inner + self.shape[d + 1:])
+
+    def narrow(self, dim: int, start: int, length: int):
+        d = one_axis(dim, self.ndim, "narrow")
+        if start < 0:
+            start += self.shape[d]
+        if not 0 <= start <= start + length <= self.shape[d]:
+            raise ShapeError(f"narrow: start {start} and length {length} do not fit dim {dim} of size "
+                             f"{self.shape[d]}")
+        return self[(slice(None),) * d + (slice(start, start + length),)]
+
+    def contiguous(self, memory_format=None):
+        """The tensor itself: every op here accepts any memory layout, so none needs a copy."""
+        return self
+
+    def is_contiguous(self, memory_format=None) -> bool:
+        return True
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1):
         if self.ndim == 0:
@@ -73,6 +102,21 @@ class MovementMethods:
         dims = list(range(self.ndim))
         dims[a], dims[b] = dims[b], dims[a]
         return self._op1(S.Permute(dims=tuple(dims)))
+
+    swapaxes = swapdims = transpose
+
+    def movedim(self, source, destination):
+        source = (source,) if isinstance(source, numbers.Integral) else tuple(source)
+        destination = (destination,) if isinstance(destination, numbers.Integral) else tuple(destination)
+        if len(source) != len(destination):
+            raise ValueError(f"movedim: source {source} and destination {destination} differ in length")
+        src = [one_axis(d, self.ndim, "movedim") for d in source]
+        dst = [one_axis(d, self.ndim, "movedim") for d in destination]
+        rest = iter(d for d in range(self.ndim) if d not in src)
+        placed = dict(zip(dst, src))
+        return self.permute(*(placed[i] if i in placed else next(rest) for i in range(self.ndim)))
+
+    moveaxis = movedim
 
     @property
     def T(self):
@@ -137,6 +181,14 @@ class MovementMethods:
             pieces.append(self[(slice(None),) * d + (slice(start, start + size),)])
             start += size
         return tuple(pieces)
+
+    def select(self, dim: int, index: int):
+        return self[(slice(None),) * one_axis(dim, self.ndim, "select") + (index,)]
+
+    def unbind(self, dim: int = 0) -> tuple:
+        """The slices along dim, each without that dimension."""
+        d = one_axis(dim, self.ndim, "unbind")
+        return tuple(self.select(d, i) for i in range(self.shape[d]))
 
     def chunk(self, chunks: int, dim=None, *, axis=None) -> tuple:
         dim = dim_or_axis(dim, axis, "chunk", default=0)
@@ -220,3 +272,25 @@ class MovementMethods:
     def masked_fill(self, mask, value):
         fill = value if self._is_tensor(value) else self._constant(value)
         return fill.where(mask, self)
+
+    # ----- new tensors like this one (same dtype and device unless given) -----
+    def _new(self, host_fill, size, dtype, device, requires_grad):
+        shape = shape_arg(size, "new tensor")
+        array = host_fill(shape).astype(self.dtype if dtype is None else dtypes.to_dtype(dtype, "new tensor"))
+        out = self._lift(backend.to_device(array, self.device if device is None else device))
+        return out.requires_grad_(True) if requires_grad else out
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        return self._new(np.zeros, size, dtype, device, requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        return self._new(np.ones, size, dtype, device, requires_grad)
+
+    new_empty = new_zeros
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        return self._new(lambda shape: np.full(shape, fill_value), (size,), dtype, device, requires_grad)
+
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        host = np.array(backend.to_host(data.array) if self._is_tensor(data) else data)
+        return self._new(lambda shape: host, host.shape, dtype, device, requires_grad)
