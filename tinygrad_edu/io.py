@@ -16,6 +16,7 @@ import numpy as np
 
 from .backend import XP_BY_TYPE
 from .tensor import Tensor, to_numpy
+from .tensor.location import map_location as move_tensors
 
 FORMAT = "tinygrad_edu.checkpoint"
 VERSION = 1
@@ -119,8 +120,12 @@ class _Decoder:
         self.fail(where, f"unknown entry kind {tag!r}")
 
 
-def load(path):
-    """Read a file written by `save`. Raises a ValueError naming the file if it is not one or is damaged."""
+def load(path, map_location=None, *, weights_only=None):
+    """Read a file written by `save`. Raises a ValueError naming the file if it is not one or is damaged.
+    PyTorch's keywords: `map_location` moves the tensors (tensor/location.py); `weights_only` is
+    accepted either way, since these files hold only data and loading one never runs code."""
+    if map_location is not None:
+        return move_tensors(load(path), map_location)
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"load: no such file: {path}")

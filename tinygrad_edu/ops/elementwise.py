@@ -58,7 +58,9 @@ class Div(Op):
 
 
 class Pow(Op):
-    """a ** b with a tensor exponent. The exponent's gradient uses log(a), taken as 0 where a <= 0."""
+    """a ** b with a tensor exponent, with PyTorch's values where the formulas break down: where b = 0
+    the base gets no gradient (not 0·a^(-1)); the exponent's gradient a^b·ln a is 0 where a = 0 and
+    b >= 0, -inf·a^b where a = 0 and b < 0 (ln 0 = -inf), and NaN for a negative base."""
 
     __slots__ = ()
     name = "pow"
@@ -68,14 +70,17 @@ class Pow(Op):
         return a**b
 
     def backward(self, xp, g, a, b, *, out):
-        ga = g * b * a ** (b - 1)
+        flat = b == 0
+        ga = xp.where(flat, 0, g * b * a ** xp.where(flat, 1, b - 1))
         positive = a > 0
-        log_a = xp.where(positive, xp.log(xp.where(positive, a, 1)), 0)
-        return unbroadcast(xp, ga, a.shape), unbroadcast(xp, g * out * log_a, b.shape)
+        log_a = xp.where(a < 0, math.nan, xp.where(positive, xp.log(xp.where(positive, a, 1)), -math.inf))
+        gb = xp.where((a == 0) & (b >= 0), 0, g * out * log_a)
+        return unbroadcast(xp, ga, a.shape), unbroadcast(xp, gb, b.shape)
 
 
 class PowScalar(Op):
-    """x ** p for a Python number p (the common case: squares, square roots, reciprocals)."""
+    """x ** p for a Python number p (the common case: squares, square roots, reciprocals); x ** 0 is
+    flat, so its gradient is 0 (also at x = 0, as in PyTorch)."""
 
     __slots__ = ()
     name = "pow"
@@ -86,7 +91,7 @@ class PowScalar(Op):
 
     def backward(self, xp, g, x, *, out):
         p = self.attrs["exponent"]
-        return (g * p * x ** (p - 1),)
+        return (g * 0 if p == 0 else g * p * x ** (p - 1),)
 
 
 class RPowScalar(Op):

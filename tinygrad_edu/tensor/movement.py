@@ -199,7 +199,12 @@ class MovementMethods:
 
     # ----- indexing -----
     def _as_index(self, value, where: str):
-        """Index arrays become integer/bool Tensors on this device (non-differentiable op inputs)."""
+        """Index arrays become integer/bool Tensors on this device (non-differentiable op inputs); a
+        list may hold ints, bools or 0-d index tensors, and an empty list picks nothing (int64)."""
+        if isinstance(value, (list, tuple)):
+            value = [int(v) if self._is_tensor(v) and v.ndim == 0 and v.dtype.kind in "iu" else v
+                     for v in value]
+            value = np.zeros(0, np.int64) if not value else value
         t = self._lift(value)
         if t.dtype.kind not in "biu":
             raise IndexError(f"{where}: index tensors must be integer or bool, got dtype {t.dtype}")
@@ -220,8 +225,8 @@ class MovementMethods:
                 spec.append(("slice",) + tuple(None if v is None else operator.index(v) for v in bounds))
             elif isinstance(k, numbers.Integral) and not isinstance(k, (bool, np.bool_)):
                 spec.append(int(k))
-            elif (self._is_tensor(k) or isinstance(k, (list, np.ndarray, bool, np.bool_))
-                  or type(k) in backend.XP_BY_TYPE):
+            elif (self._is_tensor(k) or isinstance(k, (list, tuple, np.ndarray, bool, np.bool_))
+                  or type(k) in backend.XP_BY_TYPE):  # (a tuple inside the key is a list of indices)
                 tensors.append(self._as_index(k, "getitem"))
                 spec.append(("array", len(tensors) - 1))
             else:
