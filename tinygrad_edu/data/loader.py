@@ -84,17 +84,15 @@ class DataLoader:
         self.batch_size = None if batch_sampler is None else getattr(batch_sampler, "batch_size", None)
 
     def __len__(self):
-        if self.batch_sampler is not None:
-            return len(self.batch_sampler)
-        if self.sampler is not None:
-            return len(self.sampler)
-        raise TypeError("DataLoader: an IterableDataset has no length")
+        if isinstance(self.dataset, IterableDataset):
+            raise TypeError("DataLoader: an IterableDataset has no length")
+        return len(self.sampler if self.batch_sampler is None else self.batch_sampler)
 
     def __iter__(self):
         for worker_id in range(self.num_workers):
             if self.worker_init_fn is not None:
                 self.worker_init_fn(worker_id)
-        if self.sampler is None:
+        if isinstance(self.dataset, IterableDataset):
             yield from self._iterable_batches()
         elif self.batch_sampler is None:
             for index in self.sampler:
