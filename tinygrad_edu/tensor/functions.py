@@ -203,7 +203,7 @@ METHOD_FORMS = (
     "argsort", "msort", "topk", "count_nonzero", "tril", "triu", "diag", "diagonal", "trace", "t", "mm",
     "bmm", "mv", "dot", "outer", "ger", "roll", "repeat_interleave", "masked_select", "unflatten",
     "narrow", "movedim", "moveaxis", "swapaxes", "swapdims", "is_floating_point", "clone", "detach",
-    "gt", "ge", "lt", "le", "eq", "ne", "nonzero", "argwhere", "unbind",
+    "gt", "ge", "lt", "le", "eq", "ne", "nonzero", "argwhere", "unbind", "isfinite", "isinf", "isnan",
 )
 
 

@@ -5,8 +5,10 @@ nn.functional offers (elu, selu, silu, mish, hardtanh, softsign, ...).
 Each method applies an op from ops/unary.py, ops/arith.py, ops/activation.py or ops/special.py
 through the node's primitives; the gradient rules sit beside each op's forward. Integer inputs to
 float functions become the default float type first, as in PyTorch; rounding an integer tensor
-returns a copy; integer division by zero raises ZeroDivisionError, as PyTorch does.
+returns a copy; integer division by zero raises DivisionByZeroError (a RuntimeError, as PyTorch's,
+and a ZeroDivisionError).
 """
+from ..errors import DivisionByZeroError
 from ..ops import activation as A
 from ..ops import arith as R
 from ..ops import special as SP
@@ -102,7 +104,7 @@ class MathMethods:
         if reflected:
             a, b = b, a
         if a.dtype.kind in "iub" and bool((b == 0).any()):
-            raise ZeroDivisionError(f"{where}: integer division by zero")
+            raise DivisionByZeroError(f"{where}: integer division by zero")
         return a._op2(op, b)
 
     def fmod(self, other):
@@ -146,16 +148,23 @@ class MathMethods:
 
     def isclose(self, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False):
         """|self - other| <= atol + rtol·|other| elementwise (a bool tensor, no gradient)."""
-        a, b = self._promoted(other)
-        close = (a - b).abs().detach() <= atol + rtol * b.abs().detach()
-        same = a.detach() == b.detach()  # equal infinities are close, as in PyTorch
-        close = close | same
-        if equal_nan:
-            close = close | ((a != a) & (b != b))
-        return close
+        a, b = (t.detach() for t in self._promoted(other))
+        finite = a.isfinite() & b.isfinite()  # infinities are close only to themselves, as in PyTorch
+        a_in, b_in = a.where(finite, 0), b.where(finite, 0)
+        close = ((a_in - b_in).abs() <= atol + rtol * b_in.abs()) & finite | (a == b)
+        return close | (a.isnan() & b.isnan()) if equal_nan else close
 
     def allclose(self, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
         return bool(self.isclose(other, rtol, atol, equal_nan).all())
+
+    def isfinite(self):
+        return self._untracked("isfinite")
+
+    def isinf(self):
+        return self._untracked("isinf")
+
+    def isnan(self):
+        return self._untracked("isnan")
 
     def equal(self, other) -> bool:
         """True when both have the same shape and the same values (torch.equal)."""
