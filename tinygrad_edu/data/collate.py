@@ -23,9 +23,9 @@ def _stack(samples: list, where: str, names: list) -> Tensor:
     first = arrays[0]
     for name, a in zip(names, arrays):
         if a.shape != first.shape:
-            raise ShapeError(f"{where}: cannot stack {name} of shape {tuple(a.shape)} with {names[0]} of "
-                             f"shape {tuple(first.shape)} into one batch; give the DataLoader a collate_fn "
-                             "that pads them, or use batch_size=1")
+            raise ShapeError(f"{where}: cannot stack samples of different shapes into one batch: {names[0]} "
+                             f"has shape {tuple(first.shape)}, {name} has shape {tuple(a.shape)}; give the "
+                             "DataLoader a collate_fn that pads them, or use batch_size=1")
         if a.dtype == object or a.dtype.kind not in "biuf":
             raise TypeError(f"{where}: {name} holds no numeric array (NumPy dtype {a.dtype})")
     device = samples[0].device if isinstance(samples[0], Tensor) else None

@@ -167,7 +167,11 @@ class InplaceMethods:
         """Copy src's values in (broadcast to this shape, cast to this dtype, moved from src's device)."""
         self._writable("copy_", src)
         data = src.array if self._is_tensor(src) else self._lift(src).array
-        if np.broadcast_shapes(tuple(data.shape), self.shape) != self.shape:
+        try:
+            fits = np.broadcast_shapes(tuple(data.shape), self.shape) == self.shape
+        except ValueError:
+            fits = False
+        if not fits:
             raise ShapeError(f"copy_: a source of shape {tuple(data.shape)} does not broadcast to this "
                              f"tensor's shape {self.shape}")
         self.array[...] = backend.to_device(data, self.device)
