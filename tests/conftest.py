@@ -1,26 +1,14 @@
 """Shared test settings: a modest hypothesis profile (the whole suite must stay fast) and fixtures."""
-import importlib.util
-
 import pytest
 from hypothesis import settings
+
+import tinygrad_edu
 
 settings.register_profile("project", max_examples=30, deadline=None, print_blob=True)
 settings.load_profile("project")
 
 
-def _gpu_present() -> bool:
-    """True where CuPy is installed and sees a GPU: then the device-parametrized suite also runs on cuda."""
-    if importlib.util.find_spec("cupy") is None:
-        return False
-    import cupy
-
-    try:
-        return cupy.cuda.runtime.getDeviceCount() > 0
-    except cupy.cuda.runtime.CUDARuntimeError:
-        return False
-
-
-DEVICES = ["cpu", "strict"] + (["cuda"] if _gpu_present() else [])
+DEVICES = ["cpu", "strict"] + (["cuda"] if tinygrad_edu.cuda.is_available() else [])  # CuPy sees a GPU
 
 
 @pytest.fixture(params=DEVICES, scope="session")
