@@ -177,7 +177,6 @@ class Tensor(ElementwiseMethods, MathMethods, ReduceMethods, ScanMethods, Moveme
     __array_priority__ = 1000  # make `ndarray + Tensor` call Tensor.__radd__
 
     def __init__(self, data, requires_grad: bool = False, dtype=None, device=None, name=None, label=None):
-        device = _device.default if device is None else device
         if isinstance(data, Tensor):
             array = backend.to_device(data.array, device) if device is not None else data.array
             array = array.copy() if array is data.array else array

@@ -38,7 +38,12 @@ def _finish(host: np.ndarray, dtype, device, requires_grad: bool, where: str, na
 
 
 def tensor(data, dtype=None, device=None, requires_grad: bool = False, name=None, label=None) -> Tensor:
-    """tinygrad_edu.tensor([...]) like torch.tensor: copies the data; `name` labels it in drawings."""
+    """tinygrad_edu.tensor([...]) like torch.tensor: copies the data (host data to the default device);
+    `name` labels it in drawings."""
+    kind = type(data)
+    on_a_device = isinstance(data, Tensor) or kind in backend.XP_BY_TYPE and kind is not np.ndarray
+    if device is None and not on_a_device:
+        device = _device.default
     return Tensor(data, requires_grad=requires_grad, dtype=dtype, device=device, name=name, label=label)
 
 

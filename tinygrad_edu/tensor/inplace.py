@@ -72,8 +72,12 @@ class InplaceMethods:
             raise DTypeError(
                 f"{where}: result type {result.dtype} can't be cast to this tensor's dtype {self.dtype}"
             )
+        return self._write(where, result.array)
+
+    def _write(self, where: str, values):
+        """The one write into the array (NumPy assignment: broadcast, cast to this dtype)."""
         try:
-            self.array[...] = result.array
+            self.array[...] = values
         except ValueError as err:  # a broadcast view (expand) is read-only
             raise RuntimeError(
                 f"{where}: cannot write into this tensor ({err}); an expanded tensor shares its elements, "
@@ -160,8 +164,7 @@ class InplaceMethods:
 
     def fill_(self, value):
         self._writable("fill_", value)
-        self.array[...] = value.item() if self._is_tensor(value) else value
-        return self
+        return self._write("fill_", value.item() if self._is_tensor(value) else value)
 
     def copy_(self, src, non_blocking=False):
         """Copy src's values in (broadcast to this shape, cast to this dtype, moved from src's device)."""
@@ -174,15 +177,14 @@ class InplaceMethods:
         if not fits:
             raise ShapeError(f"copy_: a source of shape {tuple(data.shape)} does not broadcast to this "
                              f"tensor's shape {self.shape}")
-        self.array[...] = backend.to_device(data, self.device)
-        return self
+        return self._write("copy_", backend.to_device(data, self.device))
 
     def _fill_random(self, where: str, draw):
         self._writable(where)
         if self.dtype.kind != "f":
             raise DTypeError(f"{where}: expected a floating point tensor, got dtype {self.dtype}")
-        self.array[...] = backend.to_device(np.asarray(draw(self.shape)).astype(self.dtype), self.device)
-        return self
+        drawn = np.asarray(draw(self.shape)).astype(self.dtype)
+        return self._write(where, backend.to_device(drawn, self.device))
 
     def normal_(self, mean=0.0, std=1.0, *, generator=None):
         rng = numpy_rng(generator, "normal_")
