@@ -26,6 +26,9 @@ def test_device_objects_behave_like_pytorchs_and_stay_names():
     for bad in ("gpu", "cuda:x", "cuda:-1"):
         with pytest.raises(ValueError):
             tg.device(bad)
+    model = nn.Linear(2, 2).to(tg.float64).to(tg.device("strict"))
+    assert model.weight.dtype == tg.float64 and model.weight.device == "strict"
+    assert model.cpu().weight.device == "cpu"
 
 
 def test_cuda_and_backends_tell_the_truth():
