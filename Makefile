@@ -20,6 +20,7 @@ lab: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 test: lint
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup

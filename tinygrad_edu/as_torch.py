@@ -11,10 +11,9 @@ import contextlib
 import runpy
 import sys
 
-import tinygrad_edu
-
 from . import autograd, backends, cuda, nn, optim, utils
 
+tinygrad_edu = sys.modules[__package__]  # the package itself, already imported before this submodule
 MODULES = {
     "torch": tinygrad_edu,
     "torch.nn": nn,

@@ -1,6 +1,8 @@
 """Activations as modules, so they show up in `Sequential` and in the repr tree.
 
 `inplace=True` is accepted as in PyTorch; see nn.functional._in_place for what it does here."""
+from typing import Callable
+
 from ..tensor import dim_or_axis
 from . import functional as F
 from .module import Module
@@ -9,7 +11,7 @@ from .module import Module
 class _Activation(Module):
     """A module around one nn.functional activation; `options` are its keyword arguments."""
 
-    function = None
+    function: Callable
 
     def __init__(self, inplace=False, **options):
         super().__init__()

@@ -4,6 +4,8 @@ Like the ops in elementwise.py they broadcast, and their backward sums each grad
 input's shape. The remainders differ in sign: `fmod` (C's) takes the dividend's sign, `remainder`
 (Python's %) the divisor's; so their gradients w.r.t. the divisor use trunc(a/b) and floor(a/b).
 """
+from typing import Any
+
 from .base import Op, unbroadcast
 
 
@@ -52,7 +54,7 @@ class Remainder(Op):
         return unbroadcast(xp, g, a.shape), unbroadcast(xp, -g * xp.floor(a / b), b.shape)
 
 
-def rounded_quotient(xp, a, b, mode: str):
+def rounded_quotient(xp, a, b, mode: str) -> Any:
     """a / b rounded down ("floor", as Python's //) or toward zero ("trunc"), exactly for integers."""
     if mode == "floor":
         return xp.floor_divide(a, b)

@@ -95,6 +95,12 @@ class Var(Op):
         return (g * centered * (2 / dof if dof else math.inf),)  # (along dims PyTorch divides as is)
 
 
+def _shift(x, axis):
+    """What softmax-like ops subtract so exp() never overflows: the max along `axis`. An empty tensor has
+    no max (NumPy raises) and nothing that could overflow, so it is shifted by zeros of the same shape."""
+    return x.max(axis=axis, keepdims=True) if x.size else x.sum(axis=axis, keepdims=True)
+
+
 class LogSumExp(Op):
     """log(sum(exp(x))), computed after subtracting the max so it never overflows."""
 
@@ -104,7 +110,7 @@ class LogSumExp(Op):
 
     def forward(self, xp, x):
         axis, keepdims = self.attrs["axis"], self.attrs["keepdims"]
-        m = x.max(axis=axis, keepdims=True)
+        m = _shift(x, axis)
         m = xp.where(xp.isfinite(m), m, 0)
         total = xp.exp(x - m).sum(axis=axis, keepdims=keepdims)
         return xp.log(total) + (m if keepdims else xp.squeeze(m, axis=axis))
@@ -124,7 +130,7 @@ class Softmax(Op):
 
     def forward(self, xp, x):
         axis = self.attrs["axis"]
-        e = xp.exp(x - x.max(axis=axis, keepdims=True))
+        e = xp.exp(x - _shift(x, axis))
         return e / e.sum(axis=axis, keepdims=True)
 
     def backward(self, xp, g, x, *, out):
@@ -139,7 +145,7 @@ class LogSoftmax(Op):
 
     def forward(self, xp, x):
         axis = self.attrs["axis"]
-        shifted = x - x.max(axis=axis, keepdims=True)
+        shifted = x - _shift(x, axis)
         return shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
 
     def backward(self, xp, g, x, *, out):

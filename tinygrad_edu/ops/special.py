@@ -10,6 +10,7 @@ with neither (the strict test device) gets it from elementary functions, accurat
   erfc(x) = e^(-x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))), 40 levels deep.
 """
 import math
+from typing import Any
 
 from .. import backend
 from .base import Op
@@ -19,7 +20,7 @@ _INV_SQRT_PI = 1 / math.sqrt(math.pi)
 _SERIES_TERMS, _FRACTION_DEPTH, _SPLIT = 30, 40, 2.0
 
 
-def erf(xp, x):
+def erf(xp, x) -> Any:
     """erf of an array (or, with the Tensor namespace as xp, of a Tensor)."""
     native = getattr(xp, "erf", None)
     if native is None:

@@ -14,6 +14,7 @@ their inputs, so a graph has no reference cycles and is released the moment its 
 from heapq import heappop, heappush
 
 from .. import backend
+from ..errors import ShapeError
 from ..ops import vjp
 from . import grad_mode, graph_xp
 from .core import Tensor, _wrap, all_finite
@@ -65,11 +66,25 @@ def _as_array(g, like):
 
 
 def _run_hooks(node: Tensor, g, create_graph: bool):
-    for hook in node._hooks:
+    for hook in node._hooks or ():
         result = hook(g if create_graph else _wrap(_as_array(g, node.array), None, (), False))
         if result is not None:
+            _check_hook_result(hook, node, result)
             g = result if create_graph else result.array
     return g
+
+
+def _check_hook_result(hook, node: Tensor, result) -> None:
+    """A hook's returned gradient replaces the real one, so it must fit the tensor: say so, naming the
+    hook, here rather than inside the backward of some op further down."""
+    name = getattr(hook, "__qualname__", repr(hook))
+    target = f"tensor {node.name!r}" if node.name else "a tensor"
+    if not isinstance(result, Tensor):
+        raise TypeError(f"backward: hook {name} on {target} returned {type(result).__name__}; a hook returns "
+                        f"None or a Tensor of the gradient's shape {node.shape}")
+    if result.shape != node.shape or type(result.array) is not type(node.array):
+        raise ShapeError(f"backward: hook {name} on {target} of shape {node.shape} ({node.device}) returned "
+                         f"a gradient of shape {result.shape} ({result.device}); it must keep both")
 
 
 def _accumulate_leaf(node: Tensor, g, create_graph: bool, handed: set) -> None:
@@ -104,7 +119,10 @@ class _Pending:
     __slots__ = ("grads", "heap", "owned", "create_graph")
 
     def __init__(self, create_graph: bool):
-        self.grads, self.heap, self.owned, self.create_graph = {}, [], set(), create_graph
+        self.grads: dict = {}
+        self.heap: list = []
+        self.owned: set = set()
+        self.create_graph = create_graph
 
     def add(self, node: Tensor, g) -> None:
         key = id(node)
@@ -131,7 +149,7 @@ def _input_grads(node: Tensor, g, create_graph: bool) -> tuple:
     """One node's chain rule: its op's vjp, on arrays, or on Tensors when the gradient is a graph too."""
     parents = node._parents
     if create_graph:
-        inputs, out, xp = parents, node, graph_xp
+        inputs, out, xp = list(parents), node, graph_xp
     else:
         inputs, out, xp = [p.array for p in parents], node.array, backend.XP_BY_TYPE[type(node.array)]
     grads = vjp(node._op, xp, g, inputs, out, [p.requires_grad for p in parents])
@@ -143,7 +161,7 @@ def _input_grads(node: Tensor, g, create_graph: bool) -> tuple:
 def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool, capture=None) -> None:
     """Propagate `root_grads` from `roots` to every node. With `capture` (dict id -> None), the gradients
     reaching those nodes are stored there instead of being added to `.grad`."""
-    pending, handed = _Pending(create_graph), set()
+    pending, handed = _Pending(create_graph), set[int]()
     for root, g in zip(roots, root_grads):
         pending.add(root, g)
     recording, grad_mode.enabled = grad_mode.enabled, create_graph
@@ -219,7 +237,7 @@ def grad(
     capture = {id(t): None for t in inputs}
     retain = create_graph if retain_graph is None else retain_graph
     run_backward(outputs, root_grads, retain, create_graph, capture)
-    results = []
+    results: list = []
     for i, t in enumerate(inputs):
         g = capture[id(t)]
         if g is None and not allow_unused:

@@ -16,8 +16,10 @@ against the few primitives defined here (`_op1`, `_op2`, `_lift`, `_constant`, `
 tensor([2., 4., 6.])
 """
 
+import builtins
 import itertools
 import numbers
+from typing import Any
 
 import numpy as np
 
@@ -130,12 +132,29 @@ def _check_finite(op, out, arrays) -> None:
 def _host_array(data, where: str):
     """Python data -> NumPy array plus whether it came from Python numbers (for the float32 default)."""
     from_python = not isinstance(data, (np.ndarray, np.generic))
-    host = np.array(data)
-    if host.dtype == object or host.dtype.kind not in "biuf":
-        raise TypeError(
-            f"{where}: cannot make a tensor from {type(data).__name__} (got NumPy dtype {host.dtype})"
-        )
+    try:
+        host = np.array(data)
+    except ValueError as err:  # nested lists of different lengths
+        raise ValueError(f"{where}: {_ragged(data) or err}") from None
+    dtypes.check_numeric(host.dtype, where, type(data).__name__)
     return host, from_python
+
+
+def _ragged(data):
+    """Where nested sequences stop being rectangular, in PyTorch's words (None if they do not)."""
+    level, dim = [data], 0
+    while level:
+        sequences = [x for x in level if isinstance(x, (list, tuple))]
+        if not sequences:
+            return None
+        if len(sequences) != len(level):
+            return f"nested sequences mix numbers and sequences at dim {dim}"
+        length = len(sequences[0])
+        for x in sequences:
+            if len(x) != length:
+                return f"expected sequence of length {length} at dim {dim} (got {len(x)})"
+        level, dim = [y for x in sequences for y in x], dim + 1
+    return None
 
 
 def expect_tensor(x, where: str, what: str = "input") -> None:
@@ -175,12 +194,24 @@ class Tensor(ElementwiseMethods, MathMethods, ReduceMethods, ScanMethods, Moveme
         "__weakref__",
     )
     __array_priority__ = 1000  # make `ndarray + Tensor` call Tensor.__radd__
+    array: Any
+    grad: "Tensor | None"
+    requires_grad: builtins.bool
+    name: str | None
+    _op: Any
+    _parents: tuple
+    _scope: tuple
+    _hooks: list | None
+    _retains_grad: builtins.bool
+    _freed: builtins.bool
+    _seq: builtins.int
 
     def __init__(self, data, requires_grad: bool = False, dtype=None, device=None, name=None, label=None):
         if isinstance(data, Tensor):
             array = backend.to_device(data.array, device) if device is not None else data.array
             array = array.copy() if array is data.array else array
         elif type(data) in backend.XP_BY_TYPE:
+            dtypes.check_numeric(data.dtype, "Tensor", "an array")
             array = backend.to_device(data, device) if device is not None else data
             array = array.copy() if array is data else array
         else:
@@ -233,6 +264,14 @@ class Tensor(ElementwiseMethods, MathMethods, ReduceMethods, ScanMethods, Moveme
         """`value` as a Tensor on this tensor's device (Tensors pass through)."""
         return value if isinstance(value, Tensor) else Tensor(value, device=self.device)
 
+    def _operand_array(self, value, where: str):
+        """The array behind an operand of an in-place update (a Tensor on this device, or a number)."""
+        if not isinstance(value, Tensor):
+            return value
+        if type(value.array) is not type(self.array):
+            raise _device_mismatch(where, (self, value))
+        return value.array
+
     @staticmethod
     def _is_tensor(value) -> bool:
         return isinstance(value, Tensor)
@@ -263,6 +302,7 @@ class Tensor(ElementwiseMethods, MathMethods, ReduceMethods, ScanMethods, Moveme
             value = value.array
         if type(value) not in backend.XP_BY_TYPE:
             raise TypeError(f"Tensor.data: expected a Tensor, got {type(value).__name__}")
+        dtypes.check_numeric(value.dtype, "Tensor.data", "an array")
         self.array = value
 
     @property
@@ -287,7 +327,7 @@ class Tensor(ElementwiseMethods, MathMethods, ReduceMethods, ScanMethods, Moveme
         return self.device == "cuda"
 
     @property
-    def label(self):
+    def label(self) -> str | None:
         return self.name
 
     @property
@@ -295,7 +335,7 @@ class Tensor(ElementwiseMethods, MathMethods, ReduceMethods, ScanMethods, Moveme
         return self._op is None
 
     @property
-    def grad_fn(self):
+    def grad_fn(self) -> Any:
         """The op that made this tensor (None for leaves), the closest thing to PyTorch's grad_fn."""
         return self._op
 
@@ -336,7 +376,7 @@ class Tensor(ElementwiseMethods, MathMethods, ReduceMethods, ScanMethods, Moveme
             )
         return self.array if dtype is None else self.array.astype(dtype)
 
-    def item(self):
+    def item(self) -> builtins.float | builtins.int | builtins.bool:
         if self.array.size != 1:
             raise ShapeError(
                 f"item(): only a tensor with one element can be converted to a Python number, "
@@ -344,7 +384,7 @@ class Tensor(ElementwiseMethods, MathMethods, ReduceMethods, ScanMethods, Moveme
             )
         return self.array.item()
 
-    def tolist(self):
+    def tolist(self) -> Any:
         return self.numpy().tolist()
 
     def __float__(self):
@@ -421,7 +461,8 @@ class Tensor(ElementwiseMethods, MathMethods, ReduceMethods, ScanMethods, Moveme
     astype = to
 
     # ----- autograd -----
-    def backward(self, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None) -> None:
+    def backward(self, gradient=None, retain_graph=None, create_graph: builtins.bool = False,
+                 inputs=None) -> None:
         """Add d(self)/d(leaf) to every leaf's `.grad` (see `tinygrad_edu.tensor.autograd.backward`)."""
         from .autograd import backward  # autograd builds on this class, so it is imported when first used
 
@@ -435,7 +476,7 @@ class Tensor(ElementwiseMethods, MathMethods, ReduceMethods, ScanMethods, Moveme
         self._op, self._parents, self.requires_grad = None, (), False
         return self
 
-    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+    def requires_grad_(self, requires_grad: builtins.bool = True) -> "Tensor":
         if requires_grad and self.dtype.kind != "f":
             raise RuntimeError(
                 f"requires_grad_: only floating point tensors can require gradients, got {self.dtype}"
@@ -454,10 +495,10 @@ class Tensor(ElementwiseMethods, MathMethods, ReduceMethods, ScanMethods, Moveme
         self._retains_grad = True
 
     @property
-    def retains_grad(self) -> bool:
+    def retains_grad(self) -> builtins.bool:
         return self._retains_grad
 
-    def register_hook(self, hook):
+    def register_hook(self, hook) -> "_HookHandle":
         """Call `hook(grad)` when this tensor's gradient is computed; a returned Tensor replaces the grad."""
         if not self.requires_grad:
             raise RuntimeError("register_hook: cannot register a hook on a tensor that doesn't require grad")
@@ -512,7 +553,10 @@ def _pair(a, b) -> tuple:
 def _binary(op, a, b) -> Tensor:
     """A two-input op; `op` is a shared instance (ops without attrs hold no state)."""
     if type(a) is not Tensor or type(b) is not Tensor or a.array.dtype is not b.array.dtype:
-        a, b = _pair(a, b)
+        try:
+            a, b = _pair(a, b)
+        except TypeError as err:  # an operand that is no number, array or Tensor: name the op
+            raise TypeError(f"{op.name}: {err}") from None
     try:
         return _apply2(op, a, b)
     except ValueError:

@@ -22,7 +22,8 @@ class FunctionCtx:
 
     def __init__(self, needs_input_grad: tuple):
         self.needs_input_grad = needs_input_grad
-        self.to_save = ()
+        self.to_save: tuple = ()
+        self._handed_back: tuple = ()  # what saved_tensors gives backward (graph nodes under create_graph)
 
     def save_for_backward(self, *tensors) -> None:
         for k, t in enumerate(tensors):
@@ -46,9 +47,9 @@ class FunctionOp(Op):
 
     def _arguments(self, tensors: list) -> list:
         constants = dict(self.attrs.get("constants", ()))
-        tensors = iter(tensors)
+        remaining = iter(tensors)
         count = len(constants) + self.attrs["tensor_count"]
-        return [constants[i] if i in constants else next(tensors) for i in range(count)]
+        return [constants[i] if i in constants else next(remaining) for i in range(count)]
 
     def forward(self, xp, *arrays):
         fn = self.function

@@ -68,12 +68,11 @@ class inference_mode(no_grad):
 
     def __init__(self, mode: bool = True):
         self.mode = bool(mode)
-        self.value = False if self.mode else None
 
     def __enter__(self):
         self._saved = globals()["enabled"]
-        if self.value is not None:
-            globals()["enabled"] = self.value
+        if self.mode:
+            globals()["enabled"] = False
         inference_depth.append(self.mode)
 
     def __exit__(self, *exc):

@@ -1,8 +1,10 @@
 """`map_location` of `load()`: move the tensors of a loaded object as torch.load's argument says."""
+from typing import Any
+
 from .core import Tensor
 
 
-def map_location(obj, location):
+def map_location(obj, location) -> Any:
     """Move every Tensor inside `obj` (dicts, lists, tuples): a device or device name moves all of them;
     a dict maps source devices to targets ({"cuda:0": "cpu"}); a function is called as
     fn(tensor, source_device_name) and its result kept where it is a Tensor, so PyTorch's

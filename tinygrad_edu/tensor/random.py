@@ -31,7 +31,8 @@ class Generator:
 
     def seed(self) -> int:
         """Re-seed from fresh entropy and return the seed chosen."""
-        self.manual_seed(int(np.random.SeedSequence().entropy) % 2**64)
+        entropy = np.random.SeedSequence().entropy
+        self.manual_seed(int(entropy) % 2**64 if isinstance(entropy, int) else 0)
         return self._initial
 
     def initial_seed(self) -> int:
@@ -39,7 +40,7 @@ class Generator:
 
     def get_state(self) -> dict:
         """The generator's state as plain data (PyTorch returns bytes; pass it back to set_state)."""
-        return self.numpy.bit_generator.state
+        return dict(self.numpy.bit_generator.state)
 
     def set_state(self, state: dict) -> "Generator":
         self.numpy.bit_generator.state = state

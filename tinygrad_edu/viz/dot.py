@@ -41,7 +41,7 @@ def var_label(node: dict) -> str:
 
 def scope_ids(snap: dict) -> dict:
     """Every scope path in the graph (with its parents, "a" before "a/b") → a stable id "s<n>"."""
-    ids = {}
+    ids: dict = {}
     for node in snap["nodes"]:
         parts = node["scope"].split("/") if node["scope"] else []
         for depth in range(1, len(parts) + 1):
@@ -69,7 +69,9 @@ def to_dot(snap: dict, collapsed=()) -> tuple[str, dict]:
     if unknown:
         raise ValueError(f"to_dot: unknown scope(s) {sorted(unknown)}; "
                          f"this graph has {sorted(sids) or 'none'}")
-    view_nodes, members, hidden = {}, {}, {}
+    view_nodes: dict = {}
+    members: dict = {}
+    hidden: dict = {}
     for node in snap["nodes"]:
         group = _shown_scope(node["scope"], collapsed)
         view_nodes[node["id"]] = sids[group] if group else node["id"]
@@ -111,7 +113,7 @@ def _add_node(target, node: dict) -> None:
 
 def _view_edges(snap: dict, view_nodes: dict) -> dict:
     """Each snapshot edge → the drawn edge showing it (None inside a collapsed group)."""
-    out = {}
+    out: dict = {}
     for edge in snap["edges"]:
         source, target = view_nodes[edge["source"]], view_nodes[edge["target"]]
         if source == target:
