@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted([*ROOT.glob("lessons/*.ipynb"), *ROOT.glob("notebooks/*.ipynb")])
 PUBLIC_MODULES = {"tinygrad_edu", "tinygrad_edu.nn", "tinygrad_edu.nn.functional", "tinygrad_edu.nn.init",
                   "tinygrad_edu.optim", "tinygrad_edu.data", "tinygrad_edu.widgets", "tinygrad_edu.static",
-                  "tinygrad_edu.exercises"}
+                  "tinygrad_edu.exercises", "tinygrad_edu.distributed", "tinygrad_edu.nn.parallel"}
 IMPORT = re.compile(r"^\s*(?:from\s+(tinygrad_edu[\w.]*)\s+import|import\s+(tinygrad_edu[\w.]*))", re.M)
 
 

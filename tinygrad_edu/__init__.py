@@ -89,7 +89,7 @@ from .tensor import (
 from .tensor import FUNCTION_FORMS as _FUNCTION_FORMS
 from .tensor.dtypes import ALIASES as _DTYPE_ALIASES
 from .viz import draw, snapshot
-from . import autograd, backends, cuda, data, nn, optim, utils
+from . import autograd, backends, cuda, data, distributed, nn, optim, utils
 from .io import load, save
 from .training import fit
 
@@ -105,7 +105,8 @@ __all__ += [
     "where", "maximum", "minimum", "matmul", "gather", "pad", "broadcast_to", "is_tensor", "numel",
     "float16", "float32", "float64", "uint8", "int8", "int16", "int32", "int64", "bool_", "finfo", "iinfo",
 ]
-__all__ += ["nn", "optim", "data", "utils", "autograd", "cuda", "backends", "save", "load"]
+__all__ += ["nn", "optim", "data", "distributed", "utils", "autograd", "cuda", "backends", "save",
+            "load"]
 __all__ += ["fit"]
 __all__ += ["conv2d", "max_pool2d", "avg_pool2d", "dropout", "einsum"]
 finfo, iinfo = _np.finfo, _np.iinfo  # limits of a dtype: finfo(float32).eps, iinfo(int64).max

@@ -11,7 +11,7 @@ import contextlib
 import runpy
 import sys
 
-from . import autograd, backends, cuda, nn, optim, utils
+from . import autograd, backends, cuda, distributed, nn, optim, utils
 
 tinygrad_edu = sys.modules[__package__]  # the package itself, already imported before this submodule
 MODULES = {
@@ -20,6 +20,7 @@ MODULES = {
     "torch.nn.functional": nn.functional,
     "torch.nn.init": nn.init,
     "torch.nn.utils": nn.utils,
+    "torch.nn.parallel": nn.parallel,
     "torch.optim": optim,
     "torch.optim.lr_scheduler": optim.lr_scheduler,
     "torch.utils": utils,
@@ -27,6 +28,8 @@ MODULES = {
     "torch.utils.data.dataloader": utils.data.dataloader,
     "torch.utils.data.dataset": utils.data.dataset,
     "torch.utils.data.sampler": utils.data.sampler,
+    "torch.utils.data.distributed": utils.data.distributed,
+    "torch.distributed": distributed,
     "torch.autograd": autograd,
     "torch.cuda": cuda,
     "torch.backends": backends,

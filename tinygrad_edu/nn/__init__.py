@@ -1,5 +1,5 @@
 """Neural-network building blocks with PyTorch's names: Module, layers, losses, init, functional."""
-from . import functional, init, utils
+from . import functional, init, parallel, utils
 from .activation import (
     CELU,
     ELU,
@@ -51,3 +51,4 @@ __all__ = [
     "MultiheadAttention", "MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
     "HingeEmbeddingLoss", "MultiMarginLoss", "SmoothL1Loss", "HuberLoss",
 ]
+__all__ += ["parallel"]

@@ -5,6 +5,7 @@ from ...data import (
     ConcatDataset,
     DataLoader,
     Dataset,
+    DistributedSampler,
     IterableDataset,
     RandomSampler,
     Sampler,
@@ -18,9 +19,9 @@ from ...data import (
     get_worker_info,
     random_split,
 )
-from . import dataloader, dataset, sampler
+from . import dataloader, dataset, distributed, sampler
 
 __all__ = ["Dataset", "TensorDataset", "IterableDataset", "Subset", "ConcatDataset", "random_split",
            "DataLoader", "get_worker_info", "default_collate", "default_convert", "Sampler",
            "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler",
-           "BatchSampler", "dataloader", "dataset", "sampler"]
+           "BatchSampler", "DistributedSampler", "dataloader", "dataset", "distributed", "sampler"]
