@@ -56,8 +56,8 @@ class DataLoader:
             raise ValueError("DataLoader: an IterableDataset decides its own order: no shuffle, sampler or "
                              "batch_sampler")
         if sampler is not None and shuffle:
-            raise ValueError("DataLoader: sampler and shuffle exclude each other (the sampler decides the "
-                             "order)")
+            raise ValueError("DataLoader: sampler and shuffle=True both choose the order; pass one of them "
+                             "(a DistributedSampler shuffles itself)")
         if batch_sampler is not None and (batch_size != 1 or shuffle or sampler is not None or drop_last):
             raise ValueError("DataLoader: batch_sampler excludes batch_size, shuffle, sampler and drop_last")
         if seed is not None:
