@@ -91,6 +91,7 @@ from .tensor.dtypes import ALIASES as _DTYPE_ALIASES
 from .viz import draw, snapshot
 from . import autograd, backends, cuda, data, distributed, nn, optim, utils
 from .io import load, save
+from .static import Graph, jit, load_graph, trace
 from .training import fit
 
 __all__ = ["Value", "name_scope", "draw", "snapshot"]
@@ -108,6 +109,7 @@ __all__ += [
 __all__ += ["nn", "optim", "data", "distributed", "utils", "autograd", "cuda", "backends", "save",
             "load"]
 __all__ += ["fit"]
+__all__ += ["Graph", "jit", "load_graph", "trace"]
 __all__ += ["conv2d", "max_pool2d", "avg_pool2d", "dropout", "einsum"]
 finfo, iinfo = _np.finfo, _np.iinfo  # limits of a dtype: finfo(float32).eps, iinfo(int64).max
 globals().update(_DTYPE_ALIASES)  # PyTorch's names: tinygrad_edu.float, .double, .long, .int, .bool, .half

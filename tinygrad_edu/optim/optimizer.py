@@ -10,6 +10,7 @@ import numbers
 from ..backend import xp_of
 from ..errors import ShapeError
 from ..tensor import Tensor, to_numpy
+from ..tensor import core as _core
 
 
 def zero_grads(params, set_to_none=True):
@@ -71,6 +72,9 @@ class Optimizer:
     def step(self, closure=None):
         """Apply one update to every parameter that has a gradient; `closure` re-evaluates the loss."""
         loss = closure() if closure is not None else None
+        if _core.recorder is not None:          # tracing a static graph: the update becomes graph nodes
+            _core.recorder.optimizer_step(self)
+            return loss
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is None:

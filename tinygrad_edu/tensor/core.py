@@ -41,6 +41,9 @@ from .scan import ScanMethods
 
 _new = object.__new__
 _creation_counter = itertools.count()
+# While `tinygrad_edu.static.trace` runs a function, the object recording its ops (else None). One global
+# test per op keeps define-by-run mode as fast as before (a few ns of a ~1 µs op).
+recorder: Any = None
 
 
 def _wrap(data, op, parents: tuple, requires_grad: bool) -> "Tensor":
@@ -80,8 +83,12 @@ def _record(op, kind, out, tensors: tuple, requires: bool) -> "Tensor":
     if grad_mode.anomaly:
         _check_finite(op, out, [t.array for t in tensors])
     if requires and grad_mode.enabled and op.differentiable:
-        return _wrap(out, op, tensors, True)
-    return _wrap(out, None, (), False)
+        out = _wrap(out, op, tensors, True)
+    else:
+        out = _wrap(out, None, (), False)
+    if recorder is not None:
+        recorder.record(op, out, tensors)
+    return out
 
 
 def _apply1(op, x: "Tensor") -> "Tensor":
@@ -281,7 +288,10 @@ class Tensor(ElementwiseMethods, MathMethods, ReduceMethods, ScanMethods, Moveme
         kind = type(self.array)
         xp = backend.XP_BY_TYPE[kind]
         out = getattr(xp, function)(self.array, **kwargs)
-        return _wrap(out if type(out) is kind else xp.asarray(out), None, (), False)
+        out = _wrap(out if type(out) is kind else xp.asarray(out), None, (), False)
+        if recorder is not None:
+            recorder.untracked(function, kwargs, self, out)
+        return out
 
     def _cast(self, dtype: np.dtype) -> "Tensor":
         if self.array.dtype == dtype:
@@ -366,6 +376,8 @@ class Tensor(ElementwiseMethods, MathMethods, ReduceMethods, ScanMethods, Moveme
 
     def numpy(self) -> np.ndarray:
         """A NumPy array of the data (copied to host memory for cuda/strict tensors)."""
+        if recorder is not None:
+            recorder.leaves_graph(self, "numpy()")
         return backend.to_host(self.array)
 
     def __array__(self, dtype=None, copy=None):
@@ -374,9 +386,13 @@ class Tensor(ElementwiseMethods, MathMethods, ReduceMethods, ScanMethods, Moveme
                 f"implicit conversion of a '{self.device}' tensor to NumPy is not allowed: "
                 "call .numpy() or .cpu() first"
             )
+        if recorder is not None:
+            recorder.leaves_graph(self, "a NumPy conversion")
         return self.array if dtype is None else self.array.astype(dtype)
 
     def item(self) -> builtins.float | builtins.int | builtins.bool:
+        if recorder is not None:
+            recorder.leaves_graph(self, "a Python number (item(), float(), int() or bool())")
         if self.array.size != 1:
             raise ShapeError(
                 f"item(): only a tensor with one element can be converted to a Python number, "
@@ -466,7 +482,8 @@ class Tensor(ElementwiseMethods, MathMethods, ReduceMethods, ScanMethods, Moveme
         """Add d(self)/d(leaf) to every leaf's `.grad` (see `tinygrad_edu.tensor.autograd.backward`)."""
         from .autograd import backward  # autograd builds on this class, so it is imported when first used
 
-        backward(self, gradient, retain_graph, create_graph, inputs)
+        # while tracing, gradients are built from ops (create_graph) so the static graph records them
+        backward(self, gradient, retain_graph, create_graph or recorder is not None, inputs)
 
     def detach(self) -> "Tensor":
         """The same data, cut off from the graph (no gradient flows through it)."""
