@@ -92,7 +92,7 @@ UNARY = {
     "tril_triu": (lambda lib, x: x.tril(-1) * 3 + lib.triu(x, 1) + x.tril(), KINKFREE),
     "diag": (lambda lib, x: x.diag(1) * 2 + lib.diag(x[0], -1)[1:3, :3].sum(), KINKFREE),
     "diagonal": (lambda lib, x: x.reshape(1, 2, 3).diagonal(offset=1, dim1=2, dim2=1), KINKFREE),
-    "trace_t": (lambda lib, x: x.t() * x.trace() + lib.t(x), KINKFREE),
+    "trace_t": (lambda lib, x: x.t() * x.trace() + lib.t(x), KINKFREE),  # (tinygrad_edu.trace traces graphs)
     "roll": (lambda lib, x: x.roll((1, -1), (0, 1)) * 2 + lib.roll(x, 2) + x.roll(1, 1), KINKFREE),
     "repeat_interleave": (lambda lib, x: lib.cat([
         x.repeat_interleave(2).reshape(-1), x.repeat_interleave(lib.tensor([1, 0, 2]), dim=1).reshape(-1)]),
@@ -296,6 +296,7 @@ def test_function_forms_take_pytorchs_keyword_names():
     assert tg.tril(x, diagonal=-1).tolist() == [[0.0, 0.0], [3.0, 0.0]]
     assert x.nelement() == tg.numel(x) == 4 and x.t().tolist() == [[1.0, 3.0], [2.0, 4.0]]
     assert x.contiguous() is x and x.is_contiguous() and x.view_as(tg.zeros(4)).shape == (4,)
+    assert tg.trace is tg.static.trace  # the static-graph tracer keeps its name; a matrix trace is x.trace()
 
 
 def test_every_new_op_reruns_from_json_attrs_and_draws(device):

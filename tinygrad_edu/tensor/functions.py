@@ -199,14 +199,15 @@ METHOD_FORMS = (
     "log_softmax", "logsumexp", "max", "mean", "min", "permute", "relu", "reshape", "sigmoid", "sign", "sin",
     "softmax", "sqrt", "square", "squeeze", "std", "sum", "tanh", "transpose", "unsqueeze", "var",
     "index_select", "masked_fill", "repeat", "all", "any",
-    # the PyTorch surface of the math, ordering and matrix families
+    # the PyTorch surface of the math, ordering and matrix families (not "trace": tinygrad_edu.trace is
+    # the static-graph tracer; the matrix trace is x.trace())
     "add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "pow", "neg", "negative",
     "reciprocal", "rsqrt", "tan", "asin", "acos", "atan", "arcsin", "arccos", "arctan", "sinh", "cosh",
     "asinh", "acosh", "atanh", "arcsinh", "arccosh", "arctanh", "atan2", "arctan2", "log2", "log10", "log1p",
     "expm1", "erf", "erfc", "floor", "ceil", "round", "trunc", "fix", "frac", "fmod", "remainder",
     "floor_divide", "lerp", "isclose", "allclose", "equal", "clamp_min", "clamp_max", "logical_not",
     "logical_and", "logical_or", "logical_xor", "selu", "celu", "prod", "cumsum", "cumprod", "sort",
-    "argsort", "msort", "topk", "count_nonzero", "tril", "triu", "diag", "diagonal", "trace", "t", "mm",
+    "argsort", "msort", "topk", "count_nonzero", "tril", "triu", "diag", "diagonal", "t", "mm",
     "bmm", "mv", "dot", "outer", "ger", "roll", "repeat_interleave", "masked_select", "unflatten",
     "narrow", "movedim", "moveaxis", "swapaxes", "swapdims", "is_floating_point", "clone", "detach",
     "gt", "ge", "lt", "le", "eq", "ne", "nonzero", "argwhere", "unbind", "isfinite", "isinf", "isnan",
