@@ -3,6 +3,9 @@ import pytest
 from devices import DEVICES
 from hypothesis import settings
 
+# PyTorch-style scripts that test_torch_programs.py runs itself (importing one runs it)
+collect_ignore_glob = ["torch_programs/*"]
+
 settings.register_profile("project", max_examples=30, deadline=None, print_blob=True)
 settings.load_profile("project")
 

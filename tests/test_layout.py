@@ -18,7 +18,7 @@ LAYERS = {
     "ops": 1,
     "tensor": 2, "scalar": 2,
     "nn": 3, "optim": 3, "data": 3, "io": 3, "training": 3, "exercises": 3, "static": 3,
-    "distributed": 3, "utils": 3, "autograd": 3, "cuda": 3, "backends": 3,
+    "distributed": 3, "utils": 3, "autograd": 3, "cuda": 3, "backends": 3, "as_torch": 3,
     "viz": 4,
     "widgets": 5,
 }

@@ -80,3 +80,41 @@ def test_micrograds_own_nn_module_runs_on_our_value(monkeypatch):
     assert substituted[0] == pytest.approx(reference[0], rel=1e-12)
     assert substituted[1] == pytest.approx(reference[1], rel=1e-12)
     assert substituted[0][-1] < substituted[0][0]
+
+
+def _demo_training(Value, MLP, steps):
+    """micrograd's demo notebook: two moons, MLP(2, [16, 16, 1]) with weights from `random.seed(1337)`,
+    max-margin loss with L2, SGD with a decaying rate (50 moons of ours, as Python floats, so both
+    engines compute in float64 as micrograd's demo does)."""
+    X, y = tinygrad_edu.data.make_moons(n_samples=50, noise=0.1, seed=1337, dtype="float64")
+    X, y = X.tolist(), (y * 2 - 1).tolist()
+    random.seed(1337)
+    model = MLP(2, [16, 16, 1])
+    history = []
+    for k in range(steps):
+        inputs = [list(map(Value, xrow)) for xrow in X]
+        scores = list(map(model, inputs))
+        losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores)]
+        data_loss = sum(losses) * (1.0 / len(losses))
+        reg_loss = 1e-4 * sum(p * p for p in model.parameters())
+        total_loss = data_loss + reg_loss
+        accuracy = sum((yi > 0) == (s.data > 0) for yi, s in zip(y, scores)) / len(y)
+        model.zero_grad()
+        total_loss.backward()
+        learning_rate = 1.0 - 0.9 * k / 100
+        for p in model.parameters():
+            p.data -= learning_rate * p.grad
+        history.append((total_loss.data, accuracy))
+    return history
+
+
+def test_micrograds_demo_reproduces_on_our_value_and_mlp():
+    """The demo's weights come from `random.seed(1337)`, so our scalar MLP must draw from the global
+    `random` in micrograd's order; then every loss matches micrograd's own run."""
+    from tinygrad_edu.nn.scalar_mlp import MLP
+
+    theirs = _demo_training(micrograd_engine.Value, micrograd_nn.MLP, steps=3)
+    ours = _demo_training(tinygrad_edu.Value, MLP, steps=3)
+    assert [a for _, a in ours] == [a for _, a in theirs]
+    assert [loss for loss, _ in ours] == pytest.approx([loss for loss, _ in theirs], rel=1e-12)
+    assert ours[-1][0] < ours[0][0]

@@ -54,6 +54,8 @@ OPTIMIZERS = [
     ("Adam", dict(lr=0.01, amsgrad=True)),
     ("AdamW", dict(lr=0.01)),
     ("AdamW", dict(lr=0.01, weight_decay=0.3, amsgrad=True)),
+    ("Adadelta", {}),
+    ("Adadelta", dict(lr=0.5, rho=0.8, eps=1e-4, weight_decay=0.1)),
 ]
 
 
@@ -75,7 +77,8 @@ def test_param_groups_with_their_own_options():
 
 @pytest.mark.parametrize("name, options", [("SGD", dict(lr=0.1, momentum=0.9, nesterov=True)),
                                            ("RMSprop", dict(centered=True, momentum=0.5)),
-                                           ("Adam", dict(lr=0.01, amsgrad=True)), ("Adagrad", {})])
+                                           ("Adam", dict(lr=0.01, amsgrad=True)), ("Adagrad", {}),
+                                           ("Adadelta", dict(rho=0.5))])
 def test_state_dict_resumes_exactly(name, options):
     straight, _ = _make_params()
     resumed, _ = _make_params()

@@ -148,8 +148,12 @@ def test_topological_order_lists_inputs_in_argument_order_before_results():
     assert [v.label or v._op for v in f.topological_order()] == ["x", "y", "+", "z", "*"]
 
 
-def test_repr_names_label_data_and_grad():
-    assert repr(Value(2.5, label="w")) == "Value(w, data=2.5, grad=0)"
+def test_repr_prints_like_micrograd_with_the_label_after():
+    assert repr(Value(2.5)) == "Value(data=2.5, grad=0)"
+    assert repr(Value(2.5, label="w")) == "Value(data=2.5, grad=0, label='w')"
+    x = Value(0.1)
+    (x * 3.0).backward()
+    assert repr(x) == "Value(data=0.1, grad=3.0)"
 
 
 def test_values_are_off_the_cycle_collectors_list_and_still_freed_when_unused():

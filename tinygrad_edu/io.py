@@ -18,6 +18,7 @@ from . import archive, legacy_checkpoint
 from .archive import FileFormatError
 from .backend import XP_BY_TYPE
 from .tensor import Tensor, to_numpy
+from .tensor.location import map_location as move_tensors
 
 FORMAT = "tinygrad_edu.checkpoint"
 VERSION = 2
@@ -127,9 +128,13 @@ class _Decoder:
         return out
 
 
-def load(path):
+def load(path, map_location=None, *, weights_only=None):
     """Read a checkpoint written by `save` (or by an older tinygrad_edu). Arrays come back as NumPy arrays,
-    Tensors as Tensors; a file that is damaged or not a checkpoint raises FileFormatError (a ValueError)."""
+    Tensors as Tensors; a file that is damaged or not a checkpoint raises FileFormatError (a ValueError).
+    PyTorch's keywords: `map_location` moves the tensors (tensor/location.py); `weights_only` is
+    accepted either way, since these files hold only data and loading one never runs code."""
+    if map_location is not None:
+        return move_tensors(load(path), map_location)
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"load: no such file: {path}")

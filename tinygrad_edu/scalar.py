@@ -45,7 +45,7 @@ class Value:
         if isinstance(data, Value):
             raise TypeError("Value: got a Value; use it directly (or its .data) instead of wrapping it again")
         self.data = _as_float(data, "Value")
-        self.grad = 0.0
+        self.grad = 0  # an int until backward adds to it, as in micrograd (so reprs print alike)
         self._prev = tuple(_children)
         self._op = _op
         self._local = _local
@@ -194,21 +194,22 @@ class Value:
     def zero_grad(self):
         """Set `.grad` back to 0 on every node of this graph."""
         for node in self.topological_order():
-            node.grad = 0.0
+            node.grad = 0
 
     # ---- comparisons and display -------------------------------------------------------
     def __float__(self):
         return self.data
 
     def __repr__(self):
-        name = f"{self.label}, " if self.label else ""
-        return f"Value({name}data={self.data:.6g}, grad={self.grad:.6g})"
+        """As micrograd prints it, `Value(data=2.5, grad=0)`, with the label after, if there is one."""
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data}, grad={self.grad}{label})"
 
 
 def _node(data: float, parents: tuple, op: str, local: tuple) -> Value:
     """Fast internal constructor: the forward value plus ∂out/∂parent for each parent."""
     out = _new(Value)
-    out.data, out.grad, out._prev, out._op, out._local = data, 0.0, parents, op, local
+    out.data, out.grad, out._prev, out._op, out._local = data, 0, parents, op, local
     out.label, out._mark = "", None
     _untrack(out)
     if parents:                # the tuple of parents too: a tuple holding Values stays tracked otherwise

@@ -10,6 +10,7 @@ from .registry import (
     normalize_device,
     register_backend,
     register_loader,
+    special_functions,
     to_device,
     to_host,
     xp_for,
@@ -22,5 +23,5 @@ register_loader("strict", strict.register)
 
 __all__ = [
     "CUDA_INSTALL_HINT", "DEVICES", "DEVICE_BY_TYPE", "XP_BY_TYPE", "device_of", "normalize_device",
-    "register_backend", "register_loader", "to_device", "to_host", "xp_for", "xp_of",
+    "register_backend", "register_loader", "special_functions", "to_device", "to_host", "xp_for", "xp_of",
 ]

@@ -2,6 +2,7 @@
 
 CuPy is imported only when a cuda tensor is first made, so machines without a GPU never pay for it.
 """
+import importlib
 import importlib.util
 
 from .registry import register_backend
@@ -14,16 +15,22 @@ def register() -> None:
         import cupy
     except ImportError as err:
         raise RuntimeError(f"device 'cuda' needs CuPy, which is not installed: {CUDA_INSTALL_HINT}") from err
-    register_backend("cuda", cupy, cupy.ndarray, cupy.asnumpy, cupy.asarray)
+    register_backend("cuda", cupy, cupy.ndarray, cupy.asnumpy, cupy.asarray,
+                     special=lambda: importlib.import_module("cupyx.scipy.special"))
+
+
+def device_count() -> int:
+    """How many GPUs CuPy sees (0 without CuPy, a driver or a GPU), asked without making a tensor."""
+    if importlib.util.find_spec("cupy") is None:
+        return 0
+    try:
+        import cupy
+
+        return int(cupy.cuda.runtime.getDeviceCount())
+    except (ImportError, RuntimeError, OSError):  # CuPy without a usable CUDA driver or GPU
+        return 0
 
 
 def available() -> bool:
-    """True where CuPy is installed and sees a GPU (asked without making a tensor: tests, benchmarks)."""
-    if importlib.util.find_spec("cupy") is None:
-        return False
-    import cupy
-
-    try:
-        return cupy.cuda.runtime.getDeviceCount() > 0
-    except cupy.cuda.runtime.CUDARuntimeError:
-        return False
+    """True where CuPy is installed and sees a GPU (tests and benchmarks ask this)."""
+    return device_count() > 0

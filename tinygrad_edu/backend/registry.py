@@ -16,15 +16,30 @@ _XP_BY_DEVICE: dict = {}
 _TO_HOST: dict = {}
 _FROM_HOST: dict = {}
 _LOADERS: dict = {}
+_SPECIAL_LOADERS: dict = {}  # id(xp) -> a zero-argument function importing its special functions (erf, ...)
+_SPECIAL: dict = {}  # id(xp) -> that module, once imported
 
 
-def register_backend(device: str, xp, array_type: type, to_host: Callable, from_host: Callable) -> None:
-    """Make `device` usable: `xp` is its array module, `to_host`/`from_host` convert to/from NumPy."""
+def register_backend(device: str, xp, array_type: type, to_host: Callable, from_host: Callable,
+                     special: Callable | None = None) -> None:
+    """Make `device` usable: `xp` is its array module, `to_host`/`from_host` convert to/from NumPy;
+    `special()`, if given, imports the module of its special functions (SciPy's for NumPy)."""
     XP_BY_TYPE[array_type] = xp
     DEVICE_BY_TYPE[array_type] = device
     _XP_BY_DEVICE[device] = xp
     _TO_HOST[device] = to_host
     _FROM_HOST[device] = from_host
+    _SPECIAL_LOADERS[id(xp)] = special
+
+
+def special_functions(xp):
+    """The special functions (`erf`, ...) that go with array module `xp`, or None where it has none
+    (ops then compute them from elementary functions). Imported on first use."""
+    key = id(xp)
+    if key not in _SPECIAL:
+        load = _SPECIAL_LOADERS.get(key)
+        _SPECIAL[key] = None if load is None else load()
+    return _SPECIAL[key]
 
 
 def register_loader(device: str, load: Callable[[], None]) -> None:

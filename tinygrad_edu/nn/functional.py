@@ -16,17 +16,20 @@ from .losses import (
     binary_cross_entropy_with_logits,
     cross_entropy,
     hinge_embedding_loss,
+    huber_loss,
     l1_loss,
     mse_loss,
     multi_margin_loss,
     nll_loss,
+    smooth_l1_loss,
 )
 
 __all__ = [
-    "linear", "bilinear", "relu", "leaky_relu", "gelu", "tanh", "sigmoid", "softmax", "log_softmax",
+    "linear", "bilinear", "relu", "relu6", "leaky_relu", "elu", "selu", "celu", "silu", "mish", "hardtanh",
+    "softplus", "softsign", "logsigmoid", "gelu", "tanh", "sigmoid", "softmax", "softmin", "log_softmax",
     "layer_norm", "batch_norm", "embedding", "one_hot", "attention", "scaled_dot_product_attention",
     "adaptive_avg_pool2d", "conv1d", "conv2d", "max_pool2d", "avg_pool2d", "dropout",
-    "mse_loss", "l1_loss", "cross_entropy", "nll_loss",
+    "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "hinge_embedding_loss", "multi_margin_loss",
 ]
 
@@ -58,32 +61,83 @@ def bilinear(x1, x2, weight, bias=None):
     return out + bias if bias is not None else out
 
 
-def relu(x):
-    return x.relu()
+def _in_place(input, out, inplace: bool):
+    """`inplace=True`: write the result into `input`, as PyTorch does, where that records nothing (no
+    gradient is needed); where the graph needs the result, it comes back as a new tensor, because
+    tinygrad_edu has no in-place graph nodes (see tensor/inplace.py). Either way, use the return value."""
+    return input.copy_(out) if inplace and not out.requires_grad else out
 
 
-def leaky_relu(x, negative_slope=0.01):
-    return x.leaky_relu(negative_slope)
+def relu(input, inplace=False):
+    return _in_place(input, input.relu(), inplace)
 
 
-def gelu(x, approximate="none"):
-    return x.gelu(approximate=approximate)
+def relu6(input, inplace=False):
+    return _in_place(input, input.relu6(), inplace)
 
 
-def tanh(x):
-    return x.tanh()
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    return _in_place(input, input.leaky_relu(negative_slope), inplace)
 
 
-def sigmoid(x):
-    return x.sigmoid()
+def elu(input, alpha=1.0, inplace=False):
+    return _in_place(input, input.elu(alpha), inplace)
 
 
-def softmax(x, dim=None, axis=None):
-    return x.softmax(dim, axis=axis)
+def selu(input, inplace=False):
+    return _in_place(input, input.selu(), inplace)
 
 
-def log_softmax(x, dim=None, axis=None):
-    return x.log_softmax(dim, axis=axis)
+def celu(input, alpha=1.0, inplace=False):
+    return _in_place(input, input.celu(alpha), inplace)
+
+
+def silu(input, inplace=False):
+    return _in_place(input, input.silu(), inplace)
+
+
+def mish(input, inplace=False):
+    return _in_place(input, input.mish(), inplace)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    return _in_place(input, input.hardtanh(min_val, max_val), inplace)
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    return input.softplus(beta=beta, threshold=threshold)
+
+
+def softsign(input):
+    return input.softsign()
+
+
+def logsigmoid(input):
+    return input.logsigmoid()
+
+
+def gelu(input, approximate="none"):
+    return input.gelu(approximate=approximate)
+
+
+def tanh(input):
+    return input.tanh()
+
+
+def sigmoid(input):
+    return input.sigmoid()
+
+
+def softmax(input, dim=None, axis=None, dtype=None):
+    return (input if dtype is None else input.to(dtype)).softmax(dim, axis=axis)
+
+
+def softmin(input, dim=None, axis=None, dtype=None):
+    return softmax(-input, dim, axis, dtype)
+
+
+def log_softmax(input, dim=None, axis=None, dtype=None):
+    return (input if dtype is None else input.to(dtype)).log_softmax(dim, axis=axis)
 
 
 def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):

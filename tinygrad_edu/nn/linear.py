@@ -1,10 +1,8 @@
 """Linear, Bilinear, Identity and Flatten."""
 import math
 
-import numpy as np
-
+from ..tensor import zeros
 from ..tensor.args import int_arg
-from ..tensor.dtypes import DEFAULT_FLOAT
 from . import functional as F
 from . import init
 from .module import Module
@@ -12,8 +10,8 @@ from .parameter import Parameter
 
 
 def empty_parameter(*shape):
-    """A zero Parameter in the default float type, for an initializer to fill."""
-    return Parameter(np.zeros(shape, dtype=DEFAULT_FLOAT))
+    """A zero Parameter of the default float type on the default device, for an initializer to fill."""
+    return Parameter(zeros(*shape))
 
 
 class Identity(Module):

@@ -50,6 +50,33 @@ def l1_loss(input, target, reduction="mean"):
     return _reduce("l1_loss", (input - target).abs(), reduction)
 
 
+def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
+    """0.5·d²/beta where |d| < beta, else |d| - 0.5·beta (d = input - target): quadratic near 0, like
+    L1 for outliers; beta = 0 is L1."""
+    if beta < 0:
+        raise ValueError(f"smooth_l1_loss: beta must be >= 0, got {beta}")
+    target = _tensor(target, input)
+    _same_shape("smooth_l1_loss", input, target)
+    diff = input - target
+    size = diff.abs()
+    if beta == 0:
+        return _reduce("smooth_l1_loss", size, reduction)
+    loss = (diff * diff * (0.5 / beta)).where(size < beta, size - 0.5 * beta)
+    return _reduce("smooth_l1_loss", loss, reduction)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0):
+    """0.5·d² where |d| <= delta, else delta·(|d| - 0.5·delta): smooth_l1_loss scaled by delta."""
+    if delta <= 0:
+        raise ValueError(f"huber_loss: delta must be > 0, got {delta}")
+    target = _tensor(target, input)
+    _same_shape("huber_loss", input, target)
+    diff = input - target
+    size = diff.abs()
+    loss = (diff * diff * 0.5).where(size <= delta, (size - 0.5 * delta) * delta)
+    return _reduce("huber_loss", loss, reduction)
+
+
 def _classes_last(x):
     """(N, C, d1, ...) -> (N*d1*..., C) so every loss below sees one row per prediction."""
     if x.ndim <= 2:
@@ -230,6 +257,20 @@ class MSELoss(_Loss):
 
 class L1Loss(_Loss):
     function = l1_loss
+
+
+class SmoothL1Loss(_Loss):
+    function = smooth_l1_loss
+
+    def __init__(self, reduction="mean", beta=1.0):
+        super().__init__(reduction, beta=beta)
+
+
+class HuberLoss(_Loss):
+    function = huber_loss
+
+    def __init__(self, reduction="mean", delta=1.0):
+        super().__init__(reduction, delta=delta)
 
 
 class CrossEntropyLoss(_Loss):

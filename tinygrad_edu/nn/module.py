@@ -175,8 +175,11 @@ class Module:
     def zero_grad(self, set_to_none=True):
         zero_grads(self.parameters(), set_to_none)
 
-    def to(self, device=None, dtype=None):
-        """Move every parameter, gradient and buffer to `device` and/or cast floats to `dtype`, in place."""
+    def to(self, device=None, dtype=None, non_blocking=False):
+        """Move every parameter, gradient and buffer to `device` and/or cast floats to `dtype`, in place
+        (`model.to("cuda")`, `model.to(float64)`, `model.to(device, dtype)`, as in PyTorch)."""
+        if device is not None and not isinstance(device, str):  # model.to(torch.float64)
+            device, dtype = None, device if dtype is None else dtype
         if device is not None:
             device = normalize_device(device)
             xp_for(device)
@@ -189,6 +192,12 @@ class Module:
             if dtype is not None and t.array.dtype.kind == "f":
                 t.array = t.array.astype(dtype)
         return self
+
+    def cuda(self, device=None):
+        return self.to("cuda" if device is None else device if isinstance(device, str) else f"cuda:{device}")
+
+    def cpu(self):
+        return self.to("cpu")
 
     def double(self):
         """Cast floating-point parameters and buffers to float64 (as for gradient checks)."""

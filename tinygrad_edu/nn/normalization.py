@@ -3,9 +3,8 @@ import numbers
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor import Tensor, ones, zeros
 from ..tensor.args import int_arg, ints
-from ..tensor.dtypes import DEFAULT_FLOAT
 from . import functional as F
 from . import init
 from .linear import empty_parameter
@@ -28,8 +27,8 @@ class _BatchNorm(Module):
         if affine:
             init.ones_(self.weight)
         if track_running_stats:
-            self.register_buffer("running_mean", Tensor(np.zeros(num_features, dtype=DEFAULT_FLOAT)))
-            self.register_buffer("running_var", Tensor(np.ones(num_features, dtype=DEFAULT_FLOAT)))
+            self.register_buffer("running_mean", zeros(num_features))
+            self.register_buffer("running_var", ones(num_features))
             self.register_buffer("num_batches_tracked", Tensor(np.array(0, dtype=np.int64)))
         else:
             self.running_mean = self.running_var = None

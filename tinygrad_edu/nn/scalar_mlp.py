@@ -16,7 +16,7 @@ class ScalarModule:
 
     def zero_grad(self):
         for p in self.parameters():
-            p.grad = 0.0
+            p.grad = 0
 
 
 class Neuron(ScalarModule):
@@ -54,10 +54,12 @@ class Layer(ScalarModule):
 
 
 class MLP(ScalarModule):
-    """`MLP(2, [16, 16, 1])`: ReLU hidden layers, a linear last layer; `seed` makes weights repeatable."""
+    """`MLP(2, [16, 16, 1])`: ReLU hidden layers, a linear last layer. Weights are drawn from Python's
+    global `random`, in micrograd's order, so `random.seed(1337)` gives micrograd's weights; `seed=`
+    draws from a generator of its own instead (leaving the global one alone)."""
 
     def __init__(self, n_inputs, sizes, seed=None):
-        rng = random.Random(seed)
+        rng = random if seed is None else random.Random(seed)
         widths = [n_inputs] + list(sizes)
         self.layers = [Layer(widths[i], widths[i + 1], nonlin=i != len(sizes) - 1, rng=rng)
                        for i in range(len(sizes))]

@@ -1,5 +1,7 @@
 """Primitive ops (one class each, forward and backward side by side); see `base.Op` for the contract."""
 
+from .activation import Elu, Hardtanh, Mish, Silu
+from .arith import Atan2, FloorDivide, Fmod, Remainder, RoundedDiv
 from .base import Op, call, unbroadcast, vjp, vjp_into
 from .device import ToDevice
 from .elementwise import (
@@ -34,7 +36,30 @@ from .elementwise import (
 from .index import GetItem, IndexAdd
 from .linalg import MatMul
 from .reduce import ArgMax, ArgMin, LogSoftmax, LogSumExp, Max, Mean, Min, Softmax, Sum, Var
+from .scan import CumProd, CumSum, Prod
 from .shape import Cat, Expand, Flip, Pad, Permute, Repeat, Reshape, Stack
+from .special import Erf
+from .structure import Roll, Tril, Triu
+from .unary import (
+    Acos,
+    Acosh,
+    Asin,
+    Asinh,
+    Atan,
+    Atanh,
+    Ceil,
+    Cosh,
+    Expm1,
+    Floor,
+    Frac,
+    Log1p,
+    Log2,
+    Log10,
+    Round,
+    Sinh,
+    Tan,
+    Trunc,
+)
 
 __all__ = [
     "Op",
@@ -91,4 +116,8 @@ __all__ = [
     "Reshape",
     "Stack",
     "ToDevice",
+    "Elu", "Hardtanh", "Mish", "Silu", "Atan2", "FloorDivide", "Fmod", "Remainder", "RoundedDiv",
+    "CumProd", "CumSum", "Prod", "Erf", "Roll", "Tril", "Triu", "Acos", "Acosh", "Asin", "Asinh", "Atan",
+    "Atanh", "Ceil", "Cosh", "Expm1", "Floor", "Frac", "Log1p", "Log2", "Log10", "Round", "Sinh", "Tan",
+    "Trunc",
 ]

@@ -15,6 +15,7 @@ the implicit output ("ij,jk" means "ij,jk->ik") is written out, so `equation` is
 
 import string
 
+from ..errors import ShapeError
 from .base import Op, call
 
 LETTERS = string.ascii_lowercase + string.ascii_uppercase
@@ -41,7 +42,7 @@ def _parse_side(op: str, text: str, ndim: int, ellipsis_letters: str, where: str
         return text
     rank = ndim - (len(text) - 3)
     if rank < 0:
-        raise ValueError(f"{op}: {where} subscripts {text!r} name more dimensions than the operand's {ndim}")
+        raise ShapeError(f"{op}: {where} subscripts {text!r} name more dimensions than the operand's {ndim}")
     return text.replace("...", ellipsis_letters[len(ellipsis_letters) - rank :] if rank else "")
 
 
@@ -58,7 +59,7 @@ def normalize_equation(equation: str, ndims: tuple) -> str:
     inputs, arrow, output = compact.partition("->")
     sides = inputs.split(",")
     if len(sides) != len(ndims):
-        raise ValueError(
+        raise ShapeError(
             f"einsum: equation {equation!r} has {len(sides)} operand(s), "
             f"but {len(ndims)} tensor(s) were given"
         )
@@ -95,14 +96,14 @@ def check_sizes(equation: str, shapes: tuple) -> None:
         seen: dict = {}
         for letter, size in zip(subs, shape):
             if letter in seen and seen[letter] != size:
-                raise ValueError(
+                raise ShapeError(
                     f"einsum: operand {k} of shape {tuple(shape)} repeats {letter!r} "
                     f"over dimensions of sizes {seen[letter]} and {size}"
                 )
             seen[letter] = size
             known = sizes.get(letter, 1)
             if size != 1 and known != 1 and size != known:
-                raise ValueError(
+                raise ShapeError(
                     f"einsum: {letter!r} has size {known} in one operand and {size} in "
                     f"operand {k} of shape {tuple(shape)} ({equation})"
                 )

@@ -5,6 +5,7 @@ import math
 import operator
 
 from .base import Op, call, unbroadcast
+from .special import erf
 
 
 class Add(Op):
@@ -57,7 +58,9 @@ class Div(Op):
 
 
 class Pow(Op):
-    """a ** b with a tensor exponent. The exponent's gradient uses log(a), taken as 0 where a <= 0."""
+    """a ** b with a tensor exponent, with PyTorch's values where the formulas break down: where b = 0
+    the base gets no gradient (not 0·a^(-1)); the exponent's gradient a^b·ln a is 0 where a = 0 and
+    b >= 0, -inf·a^b where a = 0 and b < 0 (ln 0 = -inf), and NaN for a negative base."""
 
     __slots__ = ()
     name = "pow"
@@ -67,14 +70,17 @@ class Pow(Op):
         return a**b
 
     def backward(self, xp, g, a, b, *, out):
-        ga = g * b * a ** (b - 1)
+        flat = b == 0
+        ga = xp.where(flat, 0, g * b * a ** xp.where(flat, 1, b - 1))
         positive = a > 0
-        log_a = xp.where(positive, xp.log(xp.where(positive, a, 1)), 0)
-        return unbroadcast(xp, ga, a.shape), unbroadcast(xp, g * out * log_a, b.shape)
+        log_a = xp.where(a < 0, math.nan, xp.where(positive, xp.log(xp.where(positive, a, 1)), -math.inf))
+        gb = xp.where((a == 0) & (b >= 0), 0, g * out * log_a)
+        return unbroadcast(xp, ga, a.shape), unbroadcast(xp, gb, b.shape)
 
 
 class PowScalar(Op):
-    """x ** p for a Python number p (the common case: squares, square roots, reciprocals)."""
+    """x ** p for a Python number p (the common case: squares, square roots, reciprocals); x ** 0 is
+    flat, so its gradient is 0 (also at x = 0, as in PyTorch)."""
 
     __slots__ = ()
     name = "pow"
@@ -85,7 +91,7 @@ class PowScalar(Op):
 
     def backward(self, xp, g, x, *, out):
         p = self.attrs["exponent"]
-        return (g * p * x ** (p - 1),)
+        return (g * 0 if p == 0 else g * p * x ** (p - 1),)
 
 
 class RPowScalar(Op):
@@ -236,18 +242,6 @@ class LeakyRelu(Op):
         return (xp.where(x > 0, g, g * self.attrs["negative_slope"]),)
 
 
-def _erf(xp, x):
-    """erf from the array module when it has one, else Abramowitz & Stegun 7.1.26 (error < 1.5e-7)."""
-    native = getattr(xp, "erf", None)
-    if native is not None:
-        return native(x)
-    sign = xp.sign(x)
-    a = xp.abs(x)
-    t = 1 / (1 + 0.3275911 * a)
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-    return sign * (1 - poly * xp.exp(-a * a))
-
-
 class Gelu(Op):
     """GELU x·Φ(x); approximate="tanh" uses the tanh formula, as torch's option of that name."""
 
@@ -258,7 +252,7 @@ class Gelu(Op):
     def forward(self, xp, x):
         if self.attrs["approximate"] == "tanh":
             return 0.5 * x * (1 + xp.tanh(_GELU_C * (x + 0.044715 * x * x * x)))
-        return 0.5 * x * (1 + _erf(xp, x * _SQRT_HALF))
+        return 0.5 * x * (1 + erf(xp, x * _SQRT_HALF))
 
     def backward(self, xp, g, x, *, out):
         if self.attrs["approximate"] == "tanh":
@@ -266,7 +260,7 @@ class Gelu(Op):
             th = xp.tanh(inner)
             d_inner = _GELU_C * (1 + 3 * 0.044715 * x * x)
             return (g * (0.5 * (1 + th) + 0.5 * x * (1 - th * th) * d_inner),)
-        cdf = 0.5 * (1 + _erf(xp, x * _SQRT_HALF))
+        cdf = 0.5 * (1 + erf(xp, x * _SQRT_HALF))
         pdf = xp.exp(-0.5 * x * x) * _INV_SQRT_2PI
         return (g * (cdf + x * pdf),)
 

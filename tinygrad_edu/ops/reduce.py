@@ -2,6 +2,8 @@
 
 Their backward broadcasts the output gradient back over the reduced axes (`expand_reduced`)."""
 
+import math
+
 from .base import Op, expand_reduced, keepdims_shape
 
 
@@ -72,7 +74,8 @@ class Min(_Extreme):
 
 
 class Var(Op):
-    """Variance with `correction` (1 = unbiased, torch's default; 0 = population)."""
+    """Variance with `correction` (1 = unbiased, torch's default; 0 = population). With no degrees of
+    freedom left (n <= correction) it is inf, or NaN where every value equals the mean, as in PyTorch."""
 
     __slots__ = ()
     name = "var"
@@ -84,10 +87,12 @@ class Var(Op):
 
     def backward(self, xp, g, x, *, out):
         axis = self.attrs["axis"]
-        n = _count(x.shape, axis) - self.attrs["correction"]
+        dof = _count(x.shape, axis) - self.attrs["correction"]
         centered = x - x.mean(axis=axis, keepdims=True)
         g = g if self.attrs["keepdims"] else g.reshape(keepdims_shape(x.shape, axis))
-        return (g * centered * (2 / n if n > 0 else float("nan")),)  # no degrees of freedom: NaN, as forward
+        if dof <= 0 and axis is None:  # no degrees of freedom left: PyTorch's inf (NaN at the mean)
+            return (g * xp.where(centered == 0, math.nan, xp.abs(centered) * math.inf),)
+        return (g * centered * (2 / dof if dof else math.inf),)  # (along dims PyTorch divides as is)
 
 
 def _shift(x, axis):

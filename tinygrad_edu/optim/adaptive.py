@@ -1,4 +1,4 @@
-"""Optimizers that scale each coordinate by its gradient history: Adagrad, RMSprop, Adam, AdamW."""
+"""Optimizers that scale each coordinate by its gradient history: Adagrad, Adadelta, RMSprop, Adam, AdamW."""
 import math
 
 from ..backend import xp_of
@@ -30,6 +30,35 @@ class Adagrad(Optimizer):
         clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
         state["sum"] += g * g
         param -= clr * g / (xp.sqrt(state["sum"]) + group["eps"])
+
+
+class Adadelta(Optimizer):
+    """Adagrad without a learning-rate schedule to pick: steps are scaled by the ratio of two running
+    averages, of squared past steps and of squared gradients, so the units of a step match the
+    parameter's (Zeiler, 2012). `lr` only scales the result (1.0 is the method as published)."""
+
+    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0):
+        check_hyper("Adadelta", lr=lr, eps=eps, weight_decay=weight_decay)
+        if not 0 <= rho <= 1:
+            raise ValueError(f"Adadelta: rho must be in [0, 1], got {rho!r}")
+        super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay))
+
+    def update(self, param, grad, group, state):
+        xp = xp_of(param)
+        rho, eps = group["rho"], group["eps"]
+        if not state:
+            state["step"] = 0
+            state["square_avg"] = xp.zeros_like(param)
+            state["acc_delta"] = xp.zeros_like(param)
+        state["step"] += 1
+        g = _with_decay(param, grad, group)
+        square_avg, acc_delta = state["square_avg"], state["acc_delta"]
+        square_avg *= rho
+        square_avg += (1 - rho) * g * g
+        delta = xp.sqrt(acc_delta + eps) / xp.sqrt(square_avg + eps) * g
+        acc_delta *= rho
+        acc_delta += (1 - rho) * delta * delta
+        param -= group["lr"] * delta
 
 
 class RMSprop(Optimizer):

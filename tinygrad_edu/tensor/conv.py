@@ -6,6 +6,7 @@ attributes, and every mistake is reported in the caller's terms (which function,
 """
 import numbers
 
+from ..errors import ShapeError
 from ..ops.conv import Conv2d
 from ..ops.pool import AvgPool2d, MaxPool2d, pool_output_size
 from .core import Tensor, apply, expect_tensor
@@ -26,7 +27,7 @@ def _as_batch(x: Tensor, where: str, layout: str) -> tuple:
     """Accept (N, C, H, W) or one unbatched (C, H, W) image, as PyTorch does; float dtypes only."""
     expect_tensor(x, where)
     if x.ndim not in (3, 4):
-        raise ValueError(f"{where}: expected a 3-D (C, H, W) or 4-D {layout} input, got shape {x.shape}")
+        raise ShapeError(f"{where}: expected a 3-D (C, H, W) or 4-D {layout} input, got shape {x.shape}")
     if x.dtype.kind != "f":
         raise TypeError(f"{where}: expected a floating-point input, got dtype {x.dtype}")
     return (x.reshape(1, *x.shape), True) if x.ndim == 3 else (x, False)
@@ -53,21 +54,21 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) 
     x, unbatched = _as_batch(input, "conv2d", "(N, C, H, W)")
     expect_tensor(weight, "conv2d", "weight")
     if weight.ndim != 4:
-        raise ValueError(f"conv2d: expected a 4-D (out_channels, in_channels/groups, kh, kw) weight, "
+        raise ShapeError(f"conv2d: expected a 4-D (out_channels, in_channels/groups, kh, kw) weight, "
                          f"got shape {weight.shape}")
     if not isinstance(groups, numbers.Integral) or groups < 1:
         raise ValueError(f"conv2d: groups must be a positive int, got {groups!r}")
     out_channels, group_channels = weight.shape[:2]
     channels = x.shape[1]
     if out_channels % groups or group_channels * groups != channels:
-        raise ValueError(f"conv2d: input {x.shape} has {channels} channels and weight {weight.shape} with "
+        raise ShapeError(f"conv2d: input {x.shape} has {channels} channels and weight {weight.shape} with "
                          f"groups={groups} expects {group_channels * groups}; out_channels "
                          f"{out_channels} must also be divisible by groups")
     tensors = [x, weight]
     if bias is not None:
         expect_tensor(bias, "conv2d", "bias")
         if bias.shape != (out_channels,):
-            raise ValueError(f"conv2d: bias must have shape ({out_channels},) for weight {weight.shape}, "
+            raise ShapeError(f"conv2d: bias must have shape ({out_channels},) for weight {weight.shape}, "
                              f"got {bias.shape}")
         tensors.append(bias)
     dtypes = {t.dtype for t in tensors}
@@ -82,7 +83,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) 
         span = dilation[axis] * (kernel[axis] - 1) + 1
         padded = x.shape[2 + axis] + pads[2 * axis] + pads[2 * axis + 1]
         if span > padded:
-            raise ValueError(f"conv2d: kernel {kernel} (dilated {name} {span}) is larger than the padded "
+            raise ShapeError(f"conv2d: kernel {kernel} (dilated {name} {span}) is larger than the padded "
                              f"input {name} {padded} (input {x.shape})")
     op = Conv2d(stride=stride, padding=pads, dilation=dilation, groups=int(groups),
                 input_grad=x.requires_grad)
@@ -107,7 +108,7 @@ def _check_pool_size(where, attrs, x: Tensor) -> None:
                                 attrs["padding"][axis], attrs.get("dilation", (1, 1))[axis],
                                 attrs["ceil_mode"])
         if size < 1:
-            raise ValueError(f"{where}: kernel_size {attrs['kernel_size']} with padding {attrs['padding']} "
+            raise ShapeError(f"{where}: kernel_size {attrs['kernel_size']} with padding {attrs['padding']} "
                              f"does not fit the input {x.shape}: output size would be {size}")
 
 

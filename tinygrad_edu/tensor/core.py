@@ -24,14 +24,20 @@ from typing import Any
 import numpy as np
 
 from .. import backend
+from ..errors import ShapeError
 from ..ops import device as D
 from ..ops import elementwise as E
+from . import device as _device
 from . import dtypes, grad_mode
 from . import scope as _scope_state
 from .elementwise import ElementwiseMethods
+from .inplace import InplaceMethods
+from .math import MathMethods
+from .matrix import MatrixMethods
 from .movement import MovementMethods
 from .printing import tensor_repr
 from .reduce import ReduceMethods
+from .scan import ScanMethods
 
 _new = object.__new__
 _creation_counter = itertools.count()
@@ -171,7 +177,8 @@ def to_numpy(x) -> np.ndarray:
     return backend.to_host(data) if type(data) in backend.XP_BY_TYPE else np.asarray(data)
 
 
-class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
+class Tensor(ElementwiseMethods, MathMethods, ReduceMethods, ScanMethods, MovementMethods, MatrixMethods,
+             InplaceMethods):
     """An n-dimensional array that records the ops applied to it, so `backward()` can apply the chain rule.
 
     Graph protocol (used by autograd, drawings and tracing): `array` (the NumPy/CuPy values), `grad`,
@@ -212,7 +219,8 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
             array = array.copy() if array is data.array else array
         elif type(data) in backend.XP_BY_TYPE:
             dtypes.check_numeric(data.dtype, "Tensor", "an array")
-            array = data.copy() if device is None else backend.to_device(data, device)
+            array = backend.to_device(data, device) if device is not None else data
+            array = array.copy() if array is data else array
         else:
             host, from_python = _host_array(data, "Tensor")
             if dtype is None:
@@ -320,8 +328,13 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
         return self.array.dtype
 
     @property
-    def device(self) -> str:
-        return backend.device_of(self.array)
+    def device(self) -> "_device.device":
+        """A `device` object, which is also its name ("cpu", "cuda", "strict")."""
+        return _device.of_array(self.array)
+
+    @property
+    def is_cuda(self) -> bool:
+        return self.device == "cuda"
 
     @property
     def label(self) -> str | None:
@@ -338,6 +351,17 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
 
     def numel(self) -> int:
         return int(self.array.size)
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        return int(self.array.dtype.itemsize)
+
+    def is_floating_point(self) -> bool:
+        return self.array.dtype.kind == "f"
+
+    def type_as(self, other) -> "Tensor":
+        return self.to(other.dtype)
 
     def dim(self) -> int:
         return self.array.ndim
@@ -370,7 +394,7 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
         if recorder is not None:
             recorder.leaves_graph(self, "a Python number (item(), float(), int() or bool())")
         if self.array.size != 1:
-            raise ValueError(
+            raise ShapeError(
                 f"item(): only a tensor with one element can be converted to a Python number, "
                 f"got shape {self.shape}"
             )
@@ -403,13 +427,18 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
         return tensor_repr(self)
 
     # ----- devices and dtypes -----
-    def to(self, *args, dtype=None, device=None) -> "Tensor":
-        """.to("cuda"), .to(float64), .to("cpu", float32): differentiable dtype casts, explicit moves."""
+    def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False) -> "Tensor":
+        """.to("cuda"), .to(float64), .to("cpu", float32), .to(other_tensor): differentiable dtype casts,
+        explicit moves (`non_blocking` is accepted; moves here always complete before returning)."""
         for arg in args:
-            if isinstance(arg, str) and arg.split(":")[0] in backend.DEVICES:
+            if isinstance(arg, Tensor):
+                dtype, device = arg.dtype, arg.device
+            elif isinstance(arg, str) and arg.split(":")[0] in backend.DEVICES:
                 device = arg
             else:
                 dtype = arg
+        if copy:
+            return self.clone().to(dtype=dtype, device=device)
         out = self
         if dtype is not None:
             out = out._cast(dtypes.to_dtype(dtype, "to"))
@@ -424,8 +453,8 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
     def cpu(self) -> "Tensor":
         return self.to("cpu")
 
-    def cuda(self) -> "Tensor":
-        return self.to("cuda")
+    def cuda(self, device=None, non_blocking=False) -> "Tensor":
+        return self.to("cuda" if device is None else device if isinstance(device, str) else f"cuda:{device}")
 
     def type(self, dtype) -> "Tensor":
         return self.to(dtype)
@@ -495,10 +524,6 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
         self._hooks.append(hook)
         return _HookHandle(self, hook)
 
-    def zero_(self) -> "Tensor":
-        self.array = self.array * 0
-        return self
-
     def clone(self) -> "Tensor":
         return self * 1 if self.requires_grad else _wrap(self.array.copy(), None, (), False)
 
@@ -555,4 +580,4 @@ def _binary(op, a, b) -> Tensor:
         problem = op.describe_mismatch(a.shape, b.shape)
         if problem is None:
             raise
-        raise ValueError(problem) from None
+        raise ShapeError(problem) from None

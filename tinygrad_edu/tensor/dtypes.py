@@ -9,15 +9,22 @@ import numbers
 
 import numpy as np
 
+float16 = np.dtype("float16")
 float32 = np.dtype("float32")
 float64 = np.dtype("float64")
+uint8 = np.dtype("uint8")
+int8 = np.dtype("int8")
+int16 = np.dtype("int16")
 int32 = np.dtype("int32")
 int64 = np.dtype("int64")
 bool_ = np.dtype("bool")
+# PyTorch's other names for the same types (torch.float is float32, torch.long is int64, ...)
+ALIASES = {"half": float16, "float": float32, "double": float64, "short": int16, "int": int32, "long": int64,
+           "bool": bool_}
 
-DEFAULT_FLOAT = float32
+DEFAULT_FLOAT = float32  # read as dtypes.DEFAULT_FLOAT at each use, so set_default_dtype reaches everything
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
-_PYTHON_TYPES: dict = {float: float32, int: int64, bool: bool_}
+_PYTHON_TYPES: dict = {float: float64, int: int64, bool: bool_}  # dtype=float is float64, as in PyTorch
 
 
 def to_dtype(dtype, where: str) -> np.dtype:
@@ -95,3 +102,16 @@ def infer_dtype(host_array: np.ndarray, from_python: bool) -> np.dtype:
     if from_python and host_array.dtype == np.float64:
         return DEFAULT_FLOAT
     return host_array.dtype
+
+
+def set_default_dtype(dtype) -> None:
+    """torch.set_default_dtype: the type of new float tensors (Python floats, rand, layers' weights)."""
+    global DEFAULT_FLOAT
+    dt = to_dtype(dtype, "set_default_dtype")
+    if dt.kind != "f":
+        raise TypeError(f"set_default_dtype: only floating point types can be the default, got {dt}")
+    DEFAULT_FLOAT = dt
+
+
+def get_default_dtype() -> np.dtype:
+    return DEFAULT_FLOAT

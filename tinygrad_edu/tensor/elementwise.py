@@ -5,14 +5,14 @@ node's primitives (`_op1`, `_op2`, see core.py): the gradient rules live in the 
 Integer inputs to float functions (exp, log, /) are cast to the default float first, as in PyTorch.
 """
 import numbers
-import operator
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..errors import ShapeError
 from ..ops import elementwise as E
 from ..ops import linalg as L
-from . import dtypes, grad_mode
+from . import dtypes
 
 if TYPE_CHECKING:  # annotations only: core.py builds Tensor from this mixin
     from .core import Tensor
@@ -93,23 +93,32 @@ class ElementwiseMethods:
     def __rmatmul__(self, other) -> "Tensor":
         return self._op2(_MATMUL, other, reflected=True)
 
-    def add(self, other, alpha=1) -> "Tensor":
+    def add(self, other, *, alpha=1) -> "Tensor":
         return self + (other * alpha if alpha != 1 else other)
 
-    def sub(self, other, alpha=1) -> "Tensor":
+    def sub(self, other, *, alpha=1) -> "Tensor":
         return self - (other * alpha if alpha != 1 else other)
+
+    subtract = sub
 
     def mul(self, other) -> "Tensor":
         return self * other
 
-    def div(self, other) -> "Tensor":
-        return self / other
+    multiply = mul
+
+    def div(self, other, *, rounding_mode=None) -> "Tensor":
+        """self / other; rounding_mode "floor" or "trunc" rounds the quotient (zero gradient)."""
+        return self / other if rounding_mode is None else self._rounded_div(other, rounding_mode)
+
+    divide = true_divide = div
 
     def pow(self, exponent) -> "Tensor":
         return self**exponent
 
     def neg(self) -> "Tensor":
         return -self
+
+    negative = neg
 
     def matmul(self, other) -> "Tensor":
         return self @ other
@@ -178,30 +187,6 @@ class ElementwiseMethods:
 
     def ge(self, other) -> "Tensor":
         return self >= other
-
-    # ----- in place (no graph: optimizer updates) -----
-    def _inplace(self, symbol: str, fn, other) -> "Tensor":
-        """x += y and friends change x's data in place, as PyTorch does for optimizer updates; on a tensor
-        that is recording a graph they raise instead (backward would read overwritten values)."""
-        if self.requires_grad and grad_mode.enabled:
-            raise RuntimeError(
-                f"{symbol}: in-place update of a tensor that requires grad while recording a graph; "
-                f"wrap it in `with no_grad():` (an optimizer step) or write x = x {symbol[0]} y"
-            )
-        self.array = fn(self.array, self._operand_array(other, symbol))
-        return self
-
-    def __iadd__(self, other) -> "Tensor":
-        return self._inplace("+=", operator.iadd, other)
-
-    def __isub__(self, other) -> "Tensor":
-        return self._inplace("-=", operator.isub, other)
-
-    def __imul__(self, other) -> "Tensor":
-        return self._inplace("*=", operator.imul, other)
-
-    def __itruediv__(self, other) -> "Tensor":
-        return self._inplace("/=", operator.itruediv, other)
 
     # ----- elementwise functions -----
     def _float_unary(self, op) -> "Tensor":
@@ -281,6 +266,6 @@ class ElementwiseMethods:
         try:
             return cond._opn(E.Where(), a, b)
         except ValueError:
-            raise ValueError(
+            raise ShapeError(
                 f"where: shapes {cond.shape}, {a.shape} and {b.shape} don't broadcast"
             ) from None

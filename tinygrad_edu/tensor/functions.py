@@ -26,7 +26,7 @@ def _same_shapes_except(tensors, axis, where):
         ):
             shapes = ", ".join(str(u.shape) for u in tensors)
             rule = "must all be equal" if axis is None else f"must match except along dim {axis}"
-            raise ValueError(f"{where}: shapes {rule}, got {shapes}")
+            raise ShapeError(f"{where}: shapes {rule}, got {shapes}")
 
 
 def _common(tensors, where):
@@ -65,7 +65,7 @@ def pad(x: Tensor, pad, mode: str = "constant", value: float = 0.0) -> Tensor:
         raise NotImplementedError(f"pad: only mode='constant' is supported, got {mode!r}")
     pad = tuple(int(p) for p in pad)
     if len(pad) % 2 or len(pad) // 2 > x.ndim:
-        raise ValueError(
+        raise ShapeError(
             f"pad: expected an even number of pad sizes, at most 2 per dimension of {x.shape}, got {pad}"
         )
     if any(p < 0 for p in pad):
@@ -90,16 +90,57 @@ def where(condition, input, other) -> Tensor:
     return input.where(condition, other)
 
 
-def matmul(a, b) -> Tensor:
-    return _binary(_MATMUL, a, b)
+def matmul(input, other) -> Tensor:
+    return _binary(_MATMUL, input, other)
 
 
-def maximum(a, b) -> Tensor:
-    return _binary(_MAXIMUM, a, b)
+def maximum(input, other) -> Tensor:
+    return _binary(_MAXIMUM, input, other)
 
 
-def minimum(a, b) -> Tensor:
-    return _binary(_MINIMUM, a, b)
+def minimum(input, other) -> Tensor:
+    return _binary(_MINIMUM, input, other)
+
+
+def hstack(tensors) -> Tensor:
+    """Join along dim 1 (dim 0 for 1-D tensors), as torch.hstack."""
+    tensors = list(tensors)
+    return cat(tensors, 0 if tensors and tensors[0].ndim == 1 else 1)
+
+
+def vstack(tensors) -> Tensor:
+    """Join as rows: 1-D tensors become rows first, as torch.vstack."""
+    return cat([t.reshape(1, -1) if t.ndim == 1 else t for t in tensors], 0)
+
+
+def meshgrid(*tensors, indexing: str = "ij") -> tuple:
+    """Grids from 1-D tensors, as torch.meshgrid ("ij": matrix indexing; "xy": the first two swapped)."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing not in ("ij", "xy"):
+        raise ValueError(f"meshgrid: indexing must be 'ij' or 'xy', got {indexing!r}")
+    for k, t in enumerate(tensors):
+        expect_tensor(t, "meshgrid", f"tensor {k}")
+        if t.ndim > 1:
+            raise ShapeError(f"meshgrid: expected 1-D tensors, got shape {t.shape} for tensor {k}")
+    order = list(range(len(tensors)))
+    if indexing == "xy" and len(tensors) > 1:
+        order[0], order[1] = 1, 0
+    shape = tuple(tensors[i].numel() for i in order)
+    grids = []
+    for k, t in enumerate(tensors):
+        view = [1] * len(tensors)
+        view[order.index(k)] = t.numel()
+        grids.append(t.reshape(*view).expand(*shape))
+    return tuple(grids)
+
+
+def is_tensor(obj) -> bool:
+    return isinstance(obj, Tensor)
+
+
+def numel(input) -> int:
+    return input.numel()
 
 
 def broadcast_to(x: Tensor, shape) -> Tensor:
@@ -158,6 +199,18 @@ METHOD_FORMS = (
     "log_softmax", "logsumexp", "max", "mean", "min", "permute", "relu", "reshape", "sigmoid", "sign", "sin",
     "softmax", "sqrt", "square", "squeeze", "std", "sum", "tanh", "transpose", "unsqueeze", "var",
     "index_select", "masked_fill", "repeat", "all", "any",
+    # the PyTorch surface of the math, ordering and matrix families (not "trace": tinygrad_edu.trace is
+    # the static-graph tracer; the matrix trace is x.trace())
+    "add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "pow", "neg", "negative",
+    "reciprocal", "rsqrt", "tan", "asin", "acos", "atan", "arcsin", "arccos", "arctan", "sinh", "cosh",
+    "asinh", "acosh", "atanh", "arcsinh", "arccosh", "arctanh", "atan2", "arctan2", "log2", "log10", "log1p",
+    "expm1", "erf", "erfc", "floor", "ceil", "round", "trunc", "fix", "frac", "fmod", "remainder",
+    "floor_divide", "lerp", "isclose", "allclose", "equal", "clamp_min", "clamp_max", "logical_not",
+    "logical_and", "logical_or", "logical_xor", "selu", "celu", "prod", "cumsum", "cumprod", "sort",
+    "argsort", "msort", "topk", "count_nonzero", "tril", "triu", "diag", "diagonal", "t", "mm",
+    "bmm", "mv", "dot", "outer", "ger", "roll", "repeat_interleave", "masked_select", "unflatten",
+    "narrow", "movedim", "moveaxis", "swapaxes", "swapdims", "is_floating_point", "clone", "detach",
+    "gt", "ge", "lt", "le", "eq", "ne", "nonzero", "argwhere", "unbind", "isfinite", "isinf", "isnan",
 )
 
 

@@ -73,12 +73,15 @@ def gradcheck(
     raise_exception: bool = True,
     seed: int = 0,
 ) -> GradcheckResult:
-    """Check fn's gradients for every input Tensor with requires_grad=True (others are passed as they are).
+    """Check fn's gradients for every input Tensor with requires_grad=True (others are passed as they are);
+    the inputs may also come as one tuple, as torch.autograd.gradcheck(fn, (x, y)) takes them.
 
     Inputs are copied to float64; the analytic gradient of sum(fn(*inputs) * w) for random w is compared
     with central differences (f(x+eps) - f(x-eps)) / 2eps element by element. Raises RuntimeError with
     the report on a mismatch unless raise_exception=False; returns a truthy/falsy GradcheckResult.
     """
+    if len(inputs) == 1 and isinstance(inputs[0], (tuple, list)):
+        inputs = tuple(inputs[0])
     args, checked = [], []
     for i, x in enumerate(inputs):
         if isinstance(x, Tensor) and x.requires_grad:

@@ -25,6 +25,22 @@ def exp(x) -> Tensor:
 def log(x) -> Tensor:
     return x.log()
 
+
+
+def sqrt(x) -> Tensor:
+    return x.sqrt()
+
+
+def erf(x) -> Tensor:
+    return x.erf()
+
+
+def logaddexp(a, b) -> Tensor:
+    """log(e^a + e^b) = b + softplus(a - b), differentiable in both."""
+    b = b if isinstance(b, Tensor) else a._constant(b)
+    return b + (a - b).softplus(threshold=float("inf"))
+
+
 def sin(x) -> Tensor:
     return x.sin()
 
@@ -35,6 +51,22 @@ def cos(x) -> Tensor:
 
 def tanh(x) -> Tensor:
     return x.tanh()
+
+
+def sinh(x) -> Tensor:
+    return x.sinh()
+
+
+def cosh(x) -> Tensor:
+    return x.cosh()
+
+
+def floor(x) -> Tensor:
+    return x.floor()
+
+
+def trunc(x) -> Tensor:
+    return x.trunc()
 
 
 def abs(x) -> Tensor:
@@ -49,6 +81,8 @@ def sum(x, axis=None, keepdims=False, dtype=None) -> Tensor:
     if dtype is not None:
         x = x.to(dtype)
     return apply(R.Sum(axis=axes(axis, x.ndim, "sum"), keepdims=keepdims), x)
+
+
 
 def matmul(a, b) -> Tensor:
     return apply(L.MatMul(), a, b)

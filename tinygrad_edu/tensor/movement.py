@@ -15,7 +15,7 @@ from .. import backend
 from ..errors import ShapeError
 from ..ops import index as I
 from ..ops import shape as S
-from . import grad_mode
+from . import dtypes
 from .args import axes, dim_or_axis, int_arg, ints, ints_arg, one_axis, resolve_shape, shape_arg
 
 if TYPE_CHECKING:  # annotations only: core.py builds Tensor from this mixin
@@ -42,6 +42,34 @@ class MovementMethods:
 
     view = reshape
 
+    def view_as(self, other) -> "Tensor":
+        return self._reshape_to(other.shape)
+
+    reshape_as = view_as
+
+    def unflatten(self, dim: int, sizes) -> "Tensor":
+        """Split dimension `dim` into `sizes` (one may be -1): the inverse of flatten."""
+        d = one_axis(dim, self.ndim, "unflatten")
+        inner = resolve_shape(shape_arg((sizes,), "unflatten", infer=True), self.shape[d], (self.shape[d],),
+                              "unflatten")
+        return self._reshape_to(self.shape[:d] + inner + self.shape[d + 1:])
+
+    def narrow(self, dim: int, start: int, length: int) -> "Tensor":
+        d = one_axis(dim, self.ndim, "narrow")
+        if start < 0:
+            start += self.shape[d]
+        if not 0 <= start <= start + length <= self.shape[d]:
+            raise ShapeError(f"narrow: start {start} and length {length} do not fit dim {dim} of size "
+                             f"{self.shape[d]}")
+        return self[(slice(None),) * d + (slice(start, start + length),)]
+
+    def contiguous(self, memory_format=None) -> "Tensor":
+        """The tensor itself: every op here accepts any memory layout, so none needs a copy."""
+        return self
+
+    def is_contiguous(self, memory_format=None) -> bool:
+        return True
+
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
         if self.ndim == 0:
             return self.reshape(1)
@@ -66,7 +94,7 @@ class MovementMethods:
     def permute(self, *dims) -> "Tensor":
         dims = ints_arg(dims, "permute", "dims")
         if sorted(d % max(self.ndim, 1) for d in dims) != list(range(self.ndim)):
-            raise ValueError(
+            raise ShapeError(
                 f"permute: dims {dims} are not a permutation of the {self.ndim} axes of {self.shape}"
             )
         return self._op1(S.Permute(dims=tuple(d % self.ndim for d in dims)))
@@ -78,6 +106,21 @@ class MovementMethods:
         dims = list(range(self.ndim))
         dims[a], dims[b] = dims[b], dims[a]
         return self._op1(S.Permute(dims=tuple(dims)))
+
+    swapaxes = swapdims = transpose
+
+    def movedim(self, source, destination) -> "Tensor":
+        source = (source,) if isinstance(source, numbers.Integral) else tuple(source)
+        destination = (destination,) if isinstance(destination, numbers.Integral) else tuple(destination)
+        if len(source) != len(destination):
+            raise ValueError(f"movedim: source {source} and destination {destination} differ in length")
+        src = [one_axis(d, self.ndim, "movedim") for d in source]
+        dst = [one_axis(d, self.ndim, "movedim") for d in destination]
+        rest = iter(d for d in range(self.ndim) if d not in src)
+        placed = dict(zip(dst, src))
+        return self.permute(*(placed[i] if i in placed else next(rest) for i in range(self.ndim)))
+
+    moveaxis = movedim
 
     @property
     def T(self) -> "Tensor":
@@ -96,14 +139,14 @@ class MovementMethods:
         except ValueError:
             target = None
         if target != shape:
-            raise ValueError(f"expand: shape {self.shape} cannot be broadcast to {shape}")
+            raise ShapeError(f"expand: shape {self.shape} cannot be broadcast to {shape}")
         return self._op1(S.Expand(shape=shape))
 
     def expand(self, *shape) -> "Tensor":
         shape = shape_arg(shape, "expand", infer=True)
         lead = len(shape) - self.ndim
         if lead < 0:
-            raise ValueError(f"expand: target shape {shape} has fewer dimensions than {self.shape}")
+            raise ShapeError(f"expand: target shape {shape} has fewer dimensions than {self.shape}")
         if -1 in shape[:lead]:
             raise ShapeError(f"expand: -1 (keep the size) cannot stand for a new leading dimension, got "
                              f"{shape} for a tensor of shape {self.shape}")
@@ -119,7 +162,7 @@ class MovementMethods:
     def repeat(self, *repeats) -> "Tensor":
         repeats = shape_arg(repeats, "repeat")
         if len(repeats) < self.ndim:
-            raise ValueError(
+            raise ShapeError(
                 f"repeat: got {len(repeats)} repeat counts for a tensor with {self.ndim} dimensions"
             )
         return self._op1(S.Repeat(repeats=repeats))
@@ -136,7 +179,7 @@ class MovementMethods:
         else:
             sizes = list(ints(split_size_or_sections, "split", "split_size_or_sections"))
             if sum(sizes) != n:
-                raise ValueError(
+                raise ShapeError(
                     f"split: section sizes {sizes} add up to {sum(sizes)}, but dim {dim} has size {n}"
                 )
         pieces, start = [], 0
@@ -144,6 +187,14 @@ class MovementMethods:
             pieces.append(self[(slice(None),) * d + (slice(start, start + size),)])
             start += size
         return tuple(pieces)
+
+    def select(self, dim: int, index: int) -> "Tensor":
+        return self[(slice(None),) * one_axis(dim, self.ndim, "select") + (index,)]
+
+    def unbind(self, dim: int = 0) -> tuple:
+        """The slices along dim, each without that dimension."""
+        d = one_axis(dim, self.ndim, "unbind")
+        return tuple(self.select(d, i) for i in range(self.shape[d]))
 
     def chunk(self, chunks: int, dim=None, *, axis=None) -> tuple:
         dim = dim_or_axis(dim, axis, "chunk", default=0)
@@ -160,7 +211,12 @@ class MovementMethods:
 
     # ----- indexing -----
     def _as_index(self, value, where: str) -> "Tensor":
-        """Index arrays become integer/bool Tensors on this device (non-differentiable op inputs)."""
+        """Index arrays become integer/bool Tensors on this device (non-differentiable op inputs); a
+        list may hold ints, bools or 0-d index tensors, and an empty list picks nothing (int64)."""
+        if isinstance(value, (list, tuple)):
+            value = [int(v) if self._is_tensor(v) and v.ndim == 0 and v.dtype.kind in "iu" else v
+                     for v in value]
+            value = np.zeros(0, np.int64) if not value else value
         t = self._lift(value)
         if t.dtype.kind not in "biu":
             raise IndexError(f"{where}: index tensors must be integer or bool, got dtype {t.dtype}")
@@ -182,8 +238,8 @@ class MovementMethods:
                 spec.append(("slice",) + tuple(None if v is None else operator.index(v) for v in bounds))
             elif isinstance(k, numbers.Integral) and not isinstance(k, (bool, np.bool_)):
                 spec.append(int(k))
-            elif (self._is_tensor(k) or isinstance(k, (list, np.ndarray, bool, np.bool_))
-                  or type(k) in backend.XP_BY_TYPE):
+            elif (self._is_tensor(k) or isinstance(k, (list, tuple, np.ndarray, bool, np.bool_))
+                  or type(k) in backend.XP_BY_TYPE):  # (a tuple inside the key is a list of indices)
                 tensors.append(self._as_index(k, "getitem"))
                 spec.append(("array", len(tensors) - 1))
             else:
@@ -199,12 +255,8 @@ class MovementMethods:
             raise IndexError(f"getitem: {err} (indexing a tensor of shape {self.shape})") from None
 
     def __setitem__(self, key, value) -> None:
-        """x[mask] = 0 and the like on data (no graph is recorded, as for other in-place updates)."""
-        if self.requires_grad and grad_mode.enabled:
-            raise RuntimeError(
-                "setitem: in-place assignment into a tensor that requires grad while recording a "
-                "graph; use `with no_grad():`, or build a new tensor with where()"
-            )
+        """x[mask] = 0 and the like, in place under the rules of the other in-place methods (inplace.py)."""
+        self._writable("setitem", value)
         spec, index_tensors = self._index_spec(key)
         key = I.build_key(spec, tuple(t.array for t in index_tensors))
         self.array[key] = self._operand_array(value, "setitem")
@@ -214,7 +266,7 @@ class MovementMethods:
         d = one_axis(dim, self.ndim, "gather")
         idx = self._as_index(index, "gather")
         if idx.ndim != self.ndim:
-            raise ValueError(
+            raise ShapeError(
                 f"gather: index has {idx.ndim} dimensions but input has {self.ndim} (shape {self.shape})"
             )
         xp = backend.XP_BY_TYPE[type(self.array)]
@@ -237,3 +289,25 @@ class MovementMethods:
         """`value` where `mask` holds; the result keeps this tensor's dtype, as in PyTorch."""
         fill = value if self._is_tensor(value) else self._constant(value)
         return fill._cast(self.dtype).where(mask, self)
+
+    # ----- new tensors like this one (same dtype and device unless given) -----
+    def _new(self, host_fill, size, dtype, device, requires_grad) -> "Tensor":
+        shape = shape_arg(size, "new tensor")
+        array = host_fill(shape).astype(self.dtype if dtype is None else dtypes.to_dtype(dtype, "new tensor"))
+        out = self._lift(backend.to_device(array, self.device if device is None else device))
+        return out.requires_grad_(True) if requires_grad else out
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False) -> "Tensor":
+        return self._new(np.zeros, size, dtype, device, requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False) -> "Tensor":
+        return self._new(np.ones, size, dtype, device, requires_grad)
+
+    new_empty = new_zeros
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False) -> "Tensor":
+        return self._new(lambda shape: np.full(shape, fill_value), (size,), dtype, device, requires_grad)
+
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False) -> "Tensor":
+        host = np.array(backend.to_host(data.array) if self._is_tensor(data) else data)
+        return self._new(lambda shape: host, host.shape, dtype, device, requires_grad)

@@ -128,9 +128,3 @@ class ReduceMethods:
         self._need_float(where)
         ax = axes(dim_or_axis(dim, axis, where, default=-1), self.ndim, where)
         return self._op1(op_cls(axis=ax))
-
-    def all(self) -> "Tensor":
-        return self._untracked("all")
-
-    def any(self) -> "Tensor":
-        return self._untracked("any")

@@ -1,0 +1,4 @@
+"""`torch.utils.data.distributed`: the DistributedSampler of tinygrad_edu.data (the same object)."""
+from ...data.distributed import DistributedSampler
+
+__all__ = ["DistributedSampler"]
