@@ -63,7 +63,9 @@ def test_scopes_and_tensor_facts_are_recorded():
     snap = snapshot(loss)
     nodes = {n["id"]: n for n in snap["nodes"]}
     assert nodes["o2"]["op"] == "mul" and nodes["o2"]["scope"] == "layer1"
-    assert nodes["v0"]["scope"] == "" and nodes["v0"]["dtype"] == "float64"
+    assert nodes["v0"]["dtype"] == "float64"
+    assert nodes["v0"]["scope"] == "layer1"        # a trainable leaf used only in layer1 is drawn there
+    assert nodes["v1"]["scope"] == ""              # b is also used outside it
     assert nodes["v0"]["value"]["data"] == np.asarray(nodes["v0"]["value"]["data"]).tolist()
     assert nodes["v0"]["grad"] is None
     source, view = to_dot(snap, collapsed=["layer1"])

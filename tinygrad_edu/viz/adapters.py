@@ -20,13 +20,14 @@ _VALUE_LOCALS = {
     "tanh": ("1 - out²",), "sigmoid": ("out·(1 - out)",), "exp": ("out",), "log": ("1/a",),
     "sin": ("cos(a)",), "cos": ("-sin(a)",),
 }
-_SYMBOL = re.compile(r"\b(a|b|out)\b")
+_SYMBOL = re.compile(r"(?<![A-Za-z0-9_])(a|b|out)(?![A-Za-z0-9_])")     # "out²" is `out` squared
 
 
 class ValueAdapter:
     """Scalar graphs: numbers are floats, a local derivative is a number stored on the node."""
 
     kind = "value"
+    generated_names = "letters"
 
     def parents(self, node):
         return node._prev
@@ -45,6 +46,15 @@ class ValueAdapter:
 
     def scope(self, node) -> str:
         return ""
+
+    def trainable(self, node) -> bool:
+        return False
+
+    def root_name(self, root) -> str:
+        return ""
+
+    def backward_ran(self, order) -> bool:
+        return any(node._mark is not None for node in order)
 
     def shape(self, node) -> list:
         return []
@@ -95,6 +105,7 @@ class TensorAdapter:
     here by calling the op's own backward on the arrays, never touching the user's `.grad`."""
 
     kind = "tensor"
+    generated_names = "numbered"      # t1, t2: single letters would read as the op formulas' a, b, x
 
     def parents(self, node):
         return node._parents
@@ -110,6 +121,17 @@ class TensorAdapter:
 
     def scope(self, node) -> str:
         return "/".join(node._scope)
+
+    def trainable(self, node) -> bool:
+        return node._op is None and node.requires_grad
+
+    def root_name(self, root) -> str:
+        """An unnamed scalar output is what backward() starts from: almost always the loss."""
+        return "loss" if root.array.ndim == 0 else "output"
+
+    def backward_ran(self, order) -> bool:
+        """backward() marks what it went through freed; with retain_graph=True the leaves' .grad say it."""
+        return order[-1]._freed or any(n._op is None and n.grad is not None for n in order)
 
     def shape(self, node) -> list:
         return list(node.array.shape)
