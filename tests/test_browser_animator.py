@@ -111,7 +111,7 @@ def test_animator_steps_to_x_in_jupyterlab(tmp_path):
                     if caption.text_content().startswith("∂f/∂x"):
                         break
                     first.locator('button[data-action="step"]').click()
-                assert caption.text_content() == "∂f/∂x = ∂f/∂a · ∂a/∂x = -4 · 1 = -4"
+                assert caption.text_content() == "∂f/∂x = ∂f/∂a · ∂(x + y)/∂x = (-4) · 1 = -4"
                 x_box = first.locator('g.node[id="v0"]')
                 assert "grad -4" in x_box.text_content()
                 assert "tge-current" in x_box.get_attribute("class").split()

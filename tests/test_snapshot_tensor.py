@@ -69,7 +69,9 @@ def test_scopes_and_tensor_facts_are_recorded():
     assert nodes["v0"]["value"]["data"] == np.asarray(nodes["v0"]["value"]["data"]).tolist()
     assert nodes["v0"]["grad"] is None
     source, view = to_dot(snap, collapsed=["layer1"])
-    assert view["nodes"]["o2"] == "s0" and view["edges"]["e2_out"] is None and "collapsed" in source
+    assert view["nodes"]["o2"] == "s0" and view["edges"]["e2_out"] is None
+    assert view["groups"]["s0"]["label"] == "layer" and "cluster_s0_frame" in source
+    assert view["nodes"]["v0"] == "v0"                 # the trainable leaf a stays visible in its frame
     json.dumps(snap, allow_nan=False)
 
 

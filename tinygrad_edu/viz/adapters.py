@@ -45,10 +45,10 @@ class ValueAdapter:
         return plain.fmt(node.data) if not node._prev else ""
 
     def scope(self, node) -> str:
-        return ""
+        return ""      # Value graphs have no scopes, so a trainable leaf never moves into one
 
     def trainable(self, node) -> bool:
-        return False
+        return not node._prev
 
     def root_name(self, root) -> str:
         return ""

@@ -48,6 +48,26 @@ def array(a: np.ndarray) -> dict:
     return out
 
 
+def printable(text: str) -> str:
+    """User text that any SVG, DOT, JSON or HTML can carry, still reading as typed: each control
+    character becomes its Unicode "control picture" (BEL → ␇, NUL → ␀, newline → ␊), and a lone
+    surrogate (which UTF-8 cannot encode) becomes �."""
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if code < 0x20:
+            out.append(chr(0x2400 + code))
+        elif code == 0x7F:
+            out.append("\u2421")
+        elif 0xD800 <= code <= 0xDFFF:
+            out.append("\ufffd")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def describe(value) -> str:
     """One short line for a stored value: the number itself, or the array's shape and mean."""
     if value is None:

@@ -36,7 +36,7 @@ def snapshot(root, *, model=None) -> dict:
     index = {id(node): k for k, node in enumerate(order)}
     parent_ids = [[index[id(p)] for p in adapter.parents(node)] for node in order]
     scopes = _scopes(adapter, order, parent_ids)
-    labels = [params.get(id(node)) or adapter.name(node) for node in order]
+    labels = [plain.printable(params.get(id(node)) or adapter.name(node)) for node in order]
     ops = [adapter.op(node) for node in order]
     names = N.assign(labels, ops, scopes, adapter.root_name(root), adapter.generated_names)
     nodes, edges = [], []
@@ -53,13 +53,13 @@ def snapshot(root, *, model=None) -> dict:
         event["step"] = step
     _set_grads(adapter, order, nodes, final)
     return {"format": "tinygrad_edu.snapshot/2", "graph": adapter.kind, "root": f"v{len(order) - 1}",
-            "nodes": nodes, "edges": edges, "events": events}
+            "nodes": nodes, "edges": edges, "events": events, "modules": N.module_kinds(model)}
 
 
 def _scopes(adapter, order: list, parent_ids: list) -> list:
     """Each node's scope; a trainable leaf made outside any scope (a module's parameter, created in
     __init__) is drawn in the innermost scope holding every op that uses it, i.e. inside its module."""
-    scopes = [adapter.scope(node) for node in order]
+    scopes = [plain.printable(adapter.scope(node)) for node in order]
     users = {}
     for k, parents in enumerate(parent_ids):
         for j in parents:
@@ -81,7 +81,7 @@ def _scopes(adapter, order: list, parent_ids: list) -> list:
 def _var_node(adapter, node, k: int, label: str, name: str, scope: str) -> dict:
     value = adapter.value(node)
     return {"id": f"v{k}", "kind": "var", "label": label or "", "name": name,
-            "leaf": adapter.op(node) is None, "shape": adapter.shape(node), "dtype": adapter.dtype(node),
+            "leaf": adapter.op(node) is None, "trainable": adapter.trainable(node), "shape": adapter.shape(node), "dtype": adapter.dtype(node),
             "value": value, "value_text": plain.describe(value), "grad": None, "grad_text": NOT_COMPUTED,
             "scope": scope}
 

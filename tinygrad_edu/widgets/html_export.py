@@ -36,7 +36,9 @@ body {{ margin: 16px; }}
 {model_js}
 {view_js}
 const state = JSON.parse(document.getElementById("animator-state").textContent);
-GraphAnimatorView.render({{ model: createLocalModel(state), el: document.getElementById("animator") }});
+const model = createLocalModel(state);
+GraphAnimatorView.initialize({{ model }});
+GraphAnimatorView.render({{ model, el: document.getElementById("animator") }});
 document.querySelector(".tge-animator").focus();
 </script>
 </body>
