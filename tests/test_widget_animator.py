@@ -8,9 +8,8 @@ import pytest
 import traitlets
 
 import tinygrad_edu as tg
-from tinygrad_edu import nn
 from tests.test_snapshot_value import classic
-from tinygrad_edu import Value
+from tinygrad_edu import Value, nn
 from tinygrad_edu.widgets import GraphAnimator
 
 
@@ -127,7 +126,8 @@ def test_model_opens_at_module_level_and_steps_module_by_module():
     x, y = tg.tensor(tg.randn(4, 2), name="x"), tg.tensor([0, 1, 1, 0])
     loss = nn.CrossEntropyLoss()(model(x), y)
     anim = GraphAnimator(loss, model=model)
-    assert anim.collapsed == ["Sequential/Linear0", "Sequential/Tanh1", "Sequential/Linear2", "CrossEntropyLoss"]
+    assert anim.collapsed == ["Sequential/Linear0", "Sequential/Tanh1", "Sequential/Linear2",
+                              "CrossEntropyLoss"]
     assert ">linear<" in anim.svg and ">0.weight<" in anim.svg and "permute" not in anim.svg
     texts = [e["text"] for e in anim.events]
     assert "Linear0 (linear): output = [4×8] mean" in " ".join(texts)

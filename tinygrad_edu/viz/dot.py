@@ -59,7 +59,8 @@ def to_dot(snap: dict, collapsed=(), direction: str = "auto", runs=None) -> tupl
     graph = graphviz.Digraph(graph_attr={**GRAPH_ATTRS, "rankdir": rankdir,
                                          **(LARGE_GRAPH_ATTRS if drawn > LARGE_GRAPH else {})},
                              node_attr=VAR_ATTRS, edge_attr=EDGE_ATTRS)      # defaults: a smaller DOT
-    clusters = {path: _cluster(view["scopes"][path], path.rsplit("/", 1)[-1], "") for path in view["expanded"]}
+    clusters = {path: _cluster(view["scopes"][path], path.rsplit("/", 1)[-1], "")
+                for path in view["expanded"]}
     frames = {g: _cluster(f"{g}_frame", group["frame"], "frame") for g, group in groups.items()}
     for node in snap["nodes"]:
         shown = nodes[node["id"]]

@@ -112,7 +112,8 @@ def fold(snap: dict, collapsed=(), runs=None, where: str = "fold") -> dict:
             nodes[node["id"]] = node["id"]
             continue
         outside = any(owner[c] != key for c in consumers.get(node["id"], ())) or node["id"] == snap["root"]
-        shown = node["kind"] == "var" and (outside or (node["leaf"] and node["trainable"] and key not in runs))
+        parameter = node["kind"] == "var" and node["leaf"] and node["trainable"] and key not in runs
+        shown = node["kind"] == "var" and (outside or parameter)
         nodes[node["id"]] = node["id"] if shown else gid[key]
         if shown:
             groups[gid[key]]["members"].append(node["id"])

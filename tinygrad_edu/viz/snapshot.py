@@ -81,7 +81,8 @@ def _scopes(adapter, order: list, parent_ids: list) -> list:
 def _var_node(adapter, node, k: int, label: str, name: str, scope: str) -> dict:
     value = adapter.value(node)
     return {"id": f"v{k}", "kind": "var", "label": label or "", "name": name,
-            "leaf": adapter.op(node) is None, "trainable": adapter.trainable(node), "shape": adapter.shape(node), "dtype": adapter.dtype(node),
+            "leaf": adapter.op(node) is None, "trainable": adapter.trainable(node),
+            "shape": adapter.shape(node), "dtype": adapter.dtype(node),
             "value": value, "value_text": plain.describe(value), "grad": None, "grad_text": NOT_COMPUTED,
             "scope": scope}
 

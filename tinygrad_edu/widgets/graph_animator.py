@@ -85,8 +85,9 @@ class GraphAnimator(anywidget.AnyWidget):
         opening = module_level(snap, runs)
         size = len(snap["nodes"])
         if size > max_nodes and not opening:
-            return [], (f"This graph has {size} nodes (more than max_nodes={max_nodes}) and no name scopes to "
-                        "fold; build it inside `with name_scope(...)` blocks (or with nn modules) to group it.")
+            return [], (f"This graph has {size} nodes (more than max_nodes={max_nodes}) and no name scopes "
+                        "to fold; build it inside `with name_scope(...)` blocks (or with nn modules) "
+                        "to group it.")
         if size > max_nodes and len(opening) > max_nodes // 4:
             opening = [p for p in scopes if "/" not in p]            # very many modules: the outer ones
         if not opening:

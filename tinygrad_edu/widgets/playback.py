@@ -56,7 +56,8 @@ def for_browser(fold_steps: list) -> list:
     """Steps as the browser needs them: {"e": i} for one event (it reads the rest from the event), the
     fold's text and lit ids for a folded module's step."""
     return [{"e": s["event"]} if "event" in s else
-            {"f": s["first"], "l": s["last"], "t": s["text"], "n": s["node"], "lit": s["lit"], "p": s["phase"]}
+            {"f": s["first"], "l": s["last"], "t": s["text"], "n": s["node"], "lit": s["lit"],
+             "p": s["phase"]}
             for s in fold_steps]
 
 
