@@ -262,9 +262,10 @@ function createZoom(viewport, canvas) {
     canvas.style.transform = `translate(${z.x}px, ${z.y}px) scale(${z.k})`;
   };
   z.size = (w, h) => { z.w = w; z.h = h; };
-  z.fit = (minimum = 0) => {
+  // Scale to the viewport's width (and, unless `widthOnly`, its height), never above 100%.
+  z.fit = (minimum = 0, widthOnly = false) => {
     const width = viewport.parentElement.clientWidth || z.w;
-    z.k = Math.max(minimum, Math.min(1, width / z.w, MAX_HEIGHT / z.h));
+    z.k = Math.max(minimum, Math.min(1, width / z.w, widthOnly ? Infinity : MAX_HEIGHT / z.h));
     viewport.style.height = `${Math.min(MAX_HEIGHT, Math.ceil(z.h * z.k))}px`;
     z.x = 0; z.y = 0;
     apply();
@@ -279,7 +280,12 @@ function createZoom(viewport, canvas) {
     viewport.style.height = `${Math.min(MAX_HEIGHT, Math.max(viewport.clientHeight, Math.ceil(z.h * k)))}px`;
     apply();
   };
-  z.pan = (dx, dy) => { z.x += dx; z.y += dy; z.touched = true; apply(); };
+  // Move by (dx, dy); true when it moved (false at the edges, so the page may scroll instead).
+  z.pan = (dx, dy) => {
+    const before = [z.x, z.y];
+    z.x += dx; z.y += dy; z.touched = true; apply();
+    return before[0] !== z.x || before[1] !== z.y;
+  };
   z.actual = () => { z.k = 1; z.x = 0; z.y = 0; z.touched = true;
     viewport.style.height = `${Math.min(MAX_HEIGHT, Math.ceil(z.h))}px`; apply(); };
   return z;
@@ -327,13 +333,18 @@ function render({ model, el }) {
       zoom.size(w * 4 / 3, h * 4 / 3);              // Graphviz sizes in points
       svg.setAttribute("width", `${zoom.w}px`);
       svg.setAttribute("height", `${zoom.h}px`);
-      zoom.fit(MIN_OPEN_SCALE);
+      opening();
     }
     message.textContent = model.get("message");
     message.hidden = !model.get("message");
     lit = [];
     paintNodes(null, shared.lastOf(model.get("step")));
     paint();
+  }
+
+  // Deep graphs (top to bottom) open fitting the width and pan down; others fit the whole view.
+  function opening() {
+    zoom.fit(MIN_OPEN_SCALE, shared.view.direction === "TB");
   }
 
   function setText(line, text) {
@@ -533,12 +544,16 @@ function render({ model, el }) {
     }
   }
 
+  // Ctrl/⌘ + wheel (and a trackpad pinch) zooms at the pointer; the plain wheel pans a graph larger
+  // than its view while the widget has focus, and scrolls the page otherwise.
   function onWheel(event) {
-    if (!(event.ctrlKey || event.metaKey || root.contains(document.activeElement))) return;
-    event.preventDefault();
-    const rect = viewport.getBoundingClientRect();
-    zoom.zoom(Math.exp(-event.deltaY * (event.ctrlKey ? 0.01 : 0.002)), event.clientX - rect.left,
-      event.clientY - rect.top);
+    if (event.ctrlKey || event.metaKey) {
+      event.preventDefault();
+      const rect = viewport.getBoundingClientRect();
+      zoom.zoom(Math.exp(-event.deltaY * 0.01), event.clientX - rect.left, event.clientY - rect.top);
+    } else if (root.contains(document.activeElement) && zoom.pan(-event.deltaX, -event.deltaY)) {
+      event.preventDefault();
+    }
   }
 
   function onControl(event) {
@@ -569,7 +584,7 @@ function render({ model, el }) {
   };
   const onSpeed = () => { model.set("speed", Number(controls.speed.value)); shared.flush(); };
   const onDirection = () => { model.set("direction", controls.direction.value); shared.flush(); };
-  const resize = new ResizeObserver(() => { if (!zoom.touched) zoom.fit(MIN_OPEN_SCALE); });
+  const resize = new ResizeObserver(() => { if (!zoom.touched) opening(); });
   resize.observe(body);
 
   const modelListeners = [

@@ -16,7 +16,8 @@ GRAPH_ATTRS = {"fontname": "Helvetica", "fontsize": "11", "nodesep": "0.25", "ra
 # Big graphs: fewer network-simplex and crossing-minimization passes (layout time grows fast with size).
 LARGE_GRAPH = 600
 LARGE_GRAPH_ATTRS = {"nslimit": "1", "nslimit1": "1", "mclimit": "0.3"}
-DEEP = 14               # more ranks than this lay out top to bottom ("auto")
+WIDE_PX = 1400          # "auto": a graph wider than this left to right is laid out top to bottom
+CHAR_PX, BOX_PX, RANK_PX = 7, 20, 34     # rough widths in px: a character, a box's margins, a rank gap
 DIRECTIONS = ("auto", "LR", "TB")
 VAR_ATTRS = {"shape": "box", "style": "rounded,filled", "fillcolor": "#eef4fb", "color": "#4a6f99",
              "fontname": "Helvetica", "fontsize": "11", "margin": "0.08,0.04"}
@@ -37,9 +38,11 @@ def escape(text: str) -> graphviz.nohtml:
     return graphviz.nohtml(text.replace("\\", "\\\\").replace('"', '\\"'))
 
 
-def var_label(node: dict) -> str:
-    """The lines of a variable's box: its name, then data and grad (shape and dtype for tensors)."""
-    lines = [node["label"]] if node["label"] else []
+def var_label(node: dict, root: str = "") -> str:
+    """The lines of a variable's box: its name (an input's or the output's generated one too; a value
+    inside a frame needs none), then data and grad (shape and dtype for tensors)."""
+    name = node["label"] or (node["name"] if node["leaf"] or node["id"] == root else "")
+    lines = [name] if name else []
     if node["shape"]:
         lines.append(f"{'×'.join(map(str, node['shape']))} {node['dtype']}")
     lines.append(f"data {node.get('value_text') or plain.describe(node['value'])}")
@@ -67,7 +70,7 @@ def to_dot(snap: dict, collapsed=(), direction: str = "auto", runs=None) -> tupl
         if shown in groups:
             continue
         owner = next((g for g, group in groups.items() if node["id"] in group["members"]), None)
-        _add_node(frames[owner] if owner else clusters.get(node["scope"], graph), node)
+        _add_node(frames[owner] if owner else clusters.get(node["scope"], graph), node, snap["root"])
     for g, group in groups.items():
         frames[g].node(g, label=escape(group["label"]), id=g, **{"class": "op group"}, **GROUP_ATTRS)
         clusters.get(group["parent"], graph).subgraph(frames[g])
@@ -86,22 +89,34 @@ def _cluster(cid: str, label: str, css: str) -> graphviz.Digraph:
 
 
 def _direction(snap: dict, view: dict) -> str:
-    """"TB" when the drawn graph is deeper than DEEP ranks (a deep chain), else "LR"."""
-    depth = {}
-    for node in snap["nodes"]:                       # snapshot order is topological
+    """"TB" when the graph laid out left to right would be much wider than a notebook (a deep chain),
+    else "LR". The width is estimated from the text of the widest box in each rank."""
+    labels = {g: group["label"] for g, group in view["groups"].items()}
+    width, depth = {}, {}
+    for node in snap["nodes"]:
         shown = view["nodes"][node["id"]]
+        if shown in labels:
+            text = labels[shown]
+        elif node["kind"] == "var":
+            text = var_label(node, snap["root"])
+        else:
+            text = node["op"]
+        width[shown] = max(width.get(shown, 0), CHAR_PX * max(map(len, text.split("\n"))) + BOX_PX)
         depth.setdefault(shown, 0)
-    for edge in snap["edges"]:
+    for edge in snap["edges"]:                       # snapshot order is topological
         s, t = view["nodes"][edge["source"]], view["nodes"][edge["target"]]
         if s != t:
             depth[t] = max(depth[t], depth[s] + 1)
-    return "TB" if max(depth.values(), default=0) > DEEP else "LR"
+    ranks = {}
+    for shown, d in depth.items():
+        ranks[d] = max(ranks.get(d, 0), width[shown])
+    return "TB" if sum(ranks.values()) + RANK_PX * len(ranks) > WIDE_PX else "LR"
 
 
-def _add_node(target, node: dict) -> None:
+def _add_node(target, node: dict, root: str) -> None:
     if node["kind"] == "var":
         css = "var leaf" if node["leaf"] else "var"
-        target.node(node["id"], label=escape(var_label(node)), id=node["id"], **{"class": css})
+        target.node(node["id"], label=escape(var_label(node, root)), id=node["id"], **{"class": css})
     else:
         target.node(node["id"], label=escape(node["op"]), id=node["id"], **{"class": "op"}, **OP_ATTRS)
 
