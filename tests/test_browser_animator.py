@@ -264,4 +264,5 @@ def run_cell(page, source: str, expect: str) -> str:
 
 
 def assert_no_widget_errors(page) -> None:
-    assert not [e for e in page.errors if "tge" in e or "graph_animator" in e or "anywidget" in e], page.errors
+    ours = [e for e in page.errors if "tge" in e or "graph_animator" in e or "anywidget" in e]
+    assert not ours, page.errors

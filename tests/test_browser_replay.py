@@ -71,7 +71,7 @@ def test_replay_plays_without_a_kernel(tmp_path):
 
 
 CLEANUP_CHECK = """
-const state = JSON.parse(document.getElementById("animator-state").textContent);
+const state = JSON.parse(document.querySelector("script.tge-state").textContent);
 const model = createLocalModel({ ...state, uid: "cleanup-check", step: -1, playing: true, speed: 8 });
 const host = document.createElement("div");
 document.body.appendChild(host);
@@ -111,5 +111,43 @@ def test_removed_view_leaves_no_listeners_or_timers(tmp_path):
             assert result["step"] == result["before"]              # and stops with the model
             assert page.locator(".tge-animator").count() == 1      # the replay's own view is untouched
             assert errors == []
+        finally:
+            browser.close()
+
+
+def test_browser_shows_what_python_says_at_every_step_with_reuse_and_broadcasting(tmp_path):
+    """Every step, forwards with → then back with ←, the browser's boxes equal `shown()` in Python (the
+    paint touches only the nodes that change, so a missed node would show here)."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    a = tg.tensor([[1.0, -2.0, 3.0], [0.5, 4.0, -1.0]], requires_grad=True, name="a")
+    b = tg.tensor([2.0, -1.0, 0.5], requires_grad=True, name="b")
+    out = (a * b + b).sum() + (a * a).mean()           # a and b used twice, b broadcast over the rows
+    animator = GraphAnimator(out, engine="wasm")
+    path = animator.save_html(tmp_path / "state.html")
+    ids = [n["id"] for n in animator.snapshot["nodes"] if n["kind"] == "var"]
+    expected = []
+    for step in range(-1, len(animator.events)):
+        animator.step = step
+        expected.append({i: [f"data {animator.shown(i)['value']}", f"grad {animator.shown(i)['grad']}"]
+                         for i in ids})
+    read = """(ids) => Object.fromEntries(ids.map((id) => [id,
+        [...document.querySelectorAll(`g.node[id="${id}"] text`)].slice(-2).map((t) => t.textContent)]))"""
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(path.as_uri())
+            page.locator(".tge-animator svg").wait_for(timeout=10_000)
+            page.keyboard.press("Home")
+            seen = [page.evaluate(read, ids)]
+            for _ in range(len(animator.events)):
+                page.keyboard.press("ArrowRight")
+                seen.append(page.evaluate(read, ids))
+            assert seen == expected
+            back = []
+            for _ in range(len(animator.events)):
+                page.keyboard.press("ArrowLeft")
+                back.append(page.evaluate(read, ids))
+            assert back == expected[-2::-1]
         finally:
             browser.close()

@@ -76,7 +76,7 @@ def test_save_svg_and_save_html(tmp_path):
     page = w.save_html(tmp_path / "g.html").read_text(encoding="utf-8")
     assert "<script src" not in page and "http" not in page.replace("http://www.w3.org", "")   # offline
     assert ".tge-animator" in page and "createLocalModel" in page and "GraphAnimatorView.render" in page
-    state = json.loads(re.search(r'id="animator-state">(.*?)</script>', page, re.S).group(1))
+    state = json.loads(re.search(r'class="tge-state">(.*?)</script>', page, re.S).group(1))
     assert state["step"] == 5 and not state["playing"]
     assert json.loads(state["graph_json"])["nodes"] == w.snapshot["nodes"]
     with pytest.raises(ValueError, match=r"GraphAnimator.save_html: expected a path ending in .html"):
@@ -90,7 +90,7 @@ def test_labels_are_escaped_in_widget_svg_and_html(tmp_path):
     w = GraphAnimator(f)
     assert "<script>" not in w.svg and "<script>" not in w.static_svg()
     page = w.save_html(tmp_path / "g.html").read_text(encoding="utf-8")
-    assert page.count("<script") == 2 and "alert(1)" in page       # only our two scripts; the label is data
+    assert page.count("<script") == 3 and "alert(1)" in page       # only our three scripts; the label is data
 
 
 def test_two_animators_keep_their_own_state():
