@@ -188,22 +188,21 @@ function table(data) {
   return t;
 }
 
-function heatmap(grid) {
+// A heatmap as plain data: rows × cols signed bytes (value / scale · 127), base64-encoded.
+function heatmap({ rows, cols, cells }) {
+  const bytes = Int8Array.from(atob(cells), (c) => c.charCodeAt(0) << 24 >> 24);
   const canvas = make("canvas", "tge-heatmap");
-  const rows = grid.length;
-  const cols = grid[0].length;
   const cell = Math.max(4, Math.floor(128 / Math.max(rows, cols)));
   canvas.width = cols * cell;
   canvas.height = rows * cell;
-  const scale = Math.max(1e-12, ...grid.flat().map((v) => (typeof v === "number" ? Math.abs(v) : 0)));
   const ctx = canvas.getContext("2d");
   if (!ctx) return canvas;
-  grid.forEach((row, r) => row.forEach((v, c) => {
-    const t = typeof v === "number" ? v / scale : 0;
+  bytes.forEach((v, i) => {
+    const t = v / 127;
     const [red, green, blue] = t >= 0 ? [255, 255 * (1 - t), 255 * (1 - t)] : [255 * (1 + t), 255 * (1 + t), 255];
     ctx.fillStyle = `rgb(${red | 0},${green | 0},${blue | 0})`;
-    ctx.fillRect(c * cell, r * cell, cell, cell);
-  }));
+    ctx.fillRect((i % cols) * cell, Math.floor(i / cols) * cell, cell, cell);
+  });
   return canvas;
 }
 

@@ -69,8 +69,9 @@ def module_level(snap: dict, runs: dict) -> list:
     """What a model opens with: every run of repeated blocks, and every innermost scope outside them."""
     in_runs = {path for run in runs.values() for path in run["scopes"]}
     paths = list(scope_ids(snap))
-    leaves = [p for p in paths if not any(q.startswith(p + "/") for q in paths)]
-    return list(runs) + [p for p in leaves if not any(p == r or p.startswith(r + "/") for r in in_runs)]
+    parents = {p.rsplit("/", 1)[0] for p in paths if "/" in p}
+    inside_run = lambda p: any("/".join(p.split("/")[:d]) in in_runs for d in range(1, p.count("/") + 2))
+    return list(runs) + [p for p in paths if p not in parents and not inside_run(p)]
 
 
 def fold(snap: dict, collapsed=(), runs=None, where: str = "fold") -> dict:

@@ -227,10 +227,12 @@ class GraphAnimator(anywidget.AnyWidget):
 
 def _for_browser(snap: dict) -> dict:
     """The snapshot without what the browser never reads (the arrays behind the upstream and product
-    texts, and forward values the nodes already hold): a third of the JSON for big tensor graphs."""
+    texts, forward values the nodes already hold, and the nodes' gradients, which the backward events
+    carry): a fraction of the JSON for big tensor graphs."""
     dropped = {"forward": ("value",), "backward": ("upstream", "product")}
     events = [{k: v for k, v in e.items() if k not in dropped[e["phase"]]} for e in snap["events"]]
-    return {**snap, "events": events}
+    nodes = [{k: v for k, v in n.items() if k != "grad"} for n in snap["nodes"]]
+    return {**snap, "nodes": nodes, "events": events}
 
 
 def _widest_texts(snap: dict) -> dict:
