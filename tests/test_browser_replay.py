@@ -16,8 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(
 def replay_file(folder: Path) -> Path:
     small = tg.Tensor(np.arange(6.0).reshape(2, 3), requires_grad=True, name="<img src=x onerror=alert(1)>")
     big = tg.Tensor(np.linspace(-1, 1, 400).reshape(20, 20), requires_grad=True, name="big")
+    amp = tg.Tensor([1.0], requires_grad=True, name="x &amp; y\x07")
     with tg.name_scope("layer1"):
-        out = (big @ big).sum() + (small * 2.0).sum()
+        out = (big @ big).sum() + (small * 2.0).sum() + amp.sum()
     out.name = "loss"
     animator = GraphAnimator(out, engine="wasm")
     return animator.save_html(folder / "replay.html"), animator
@@ -58,6 +59,10 @@ def test_replay_plays_without_a_kernel(tmp_path):
             details = page.locator(".tge-details")
             assert details.locator(".tge-title").text_content() == "<img src=x onerror=alert(1)>"
             assert details.locator("table.tge-table").first.locator("td").count() == 6
+            amp = page.locator(f'g.node[id="{ids["x &amp; y␇"]}"]')              # shown exactly as typed
+            assert amp.locator("text").first.text_content() == "x &amp; y␇"
+            amp.hover()
+            assert details.locator(".tge-title").text_content() == "x &amp; y␇"
             page.click(f'g.node[id="{ids["big"]}"]')                                  # pin the 20×20 tensor
             assert details.locator(".tge-title").text_content() == "big"
             assert details.locator("canvas.tge-heatmap").count() == 2                 # value and gradient

@@ -76,6 +76,7 @@ def printable(text: str) -> str:
     """User text that any SVG, DOT, JSON or HTML can carry, still reading as typed: each control
     character becomes its Unicode "control picture" (BEL → ␇, NUL → ␀, newline → ␊), and a lone
     surrogate (which UTF-8 cannot encode) becomes �."""
+    text = str(text)
     if text.isprintable():
         return text
     out = []
