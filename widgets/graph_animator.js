@@ -290,6 +290,21 @@ function createZoom(viewport, canvas) {
   return z;
 }
 
+// Graphviz draws every node and edge as a sibling under one <g>: a step that changes one text then
+// makes the browser re-measure them all. Groups of CHUNK siblings (same order, so the same picture)
+// keep a step's layout work to its own group and the few groups above it.
+const CHUNK = 64;
+function chunk(top) {
+  if (!top || top.children.length <= 2 * CHUNK) return;
+  const kids = [...top.children];
+  for (let i = 0; i < kids.length; i += CHUNK) {
+    const group = document.createElementNS("http://www.w3.org/2000/svg", "g");
+    group.setAttribute("class", "tge-chunk");
+    top.insertBefore(group, kids[i]);
+    group.append(...kids.slice(i, i + CHUNK));
+  }
+}
+
 // ---- one view -----------------------------------------------------------------------------------
 
 function render({ model, el }) {
@@ -327,6 +342,7 @@ function render({ model, el }) {
     lines = new Map();
     for (const g of canvas.querySelectorAll("g.node.var")) lines.set(g.id, [...g.querySelectorAll("text")].slice(-2));
     if (svg) {
+      chunk(svg.querySelector("g.graph"));
       const box = svg.viewBox.baseVal;
       const w = (box && box.width) || svg.width.baseVal.value, h = (box && box.height) || svg.height.baseVal.value;
       zoom.size(w * 4 / 3, h * 4 / 3);              // Graphviz sizes in points
