@@ -68,11 +68,10 @@ PLAY = """async () => {
 
 
 def page_html(state: dict) -> str:
-    from tinygrad_edu.widgets.static_files import static_file
+    from tinygrad_edu.widgets.static_files import ANIMATOR_MODULE, module_source, static_file
 
     css = static_file("graph_animator.css").read_text(encoding="utf-8")
-    js = "\n".join(static_file(name).read_text(encoding="utf-8")
-                   for name in ("local_model.js", "graph_animator.js"))
+    js = module_source("local_model.js", *ANIMATOR_MODULE)
     data = json.dumps(state).replace("<", "\\u003c")
     return (f"<!doctype html><html><head><meta charset='utf-8'><style>{css}</style></head><body>"
             f"<div id='host'></div><script>window.state = {data};</script>"

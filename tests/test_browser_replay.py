@@ -97,8 +97,7 @@ window.cleanupResult = { rendered, left, playedOn, before, step: model.get("step
 def test_removed_view_leaves_no_listeners_or_timers(tmp_path):
     playwright = pytest.importorskip("playwright.sync_api")
     path, _ = replay_file(tmp_path)
-    sources = [Path(__file__).resolve().parent.parent / "widgets" / name
-               for name in ("local_model.js", "graph_animator.js")]
+    from tinygrad_edu.widgets.static_files import ANIMATOR_MODULE, module_source
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -107,7 +106,7 @@ def test_removed_view_leaves_no_listeners_or_timers(tmp_path):
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(path.as_uri())
             page.locator(".tge-animator svg").wait_for(timeout=10_000)
-            code = "\n".join(s.read_text(encoding="utf-8") for s in sources) + CLEANUP_CHECK
+            code = module_source("local_model.js", *ANIMATOR_MODULE) + CLEANUP_CHECK
             page.add_script_tag(type="module", content=code)
             page.wait_for_function("window.cleanupResult !== undefined", timeout=10_000)
             result = page.evaluate("window.cleanupResult")

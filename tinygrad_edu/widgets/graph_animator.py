@@ -19,7 +19,7 @@ from ..viz.render import svg_from_dot
 from ..viz.snapshot import snapshot
 from .html_export import replay_html
 from .playback import PHASES, for_browser, highlighted_ids, state_at, step_range, steps_for, svg_at
-from .static_files import static_file
+from .static_files import ANIMATOR_MODULE, module_source, static_file
 
 MAX_NODES = 400     # beyond this many drawn nodes even at module level, only the outer scopes open
 STATE = ("uid", "graph_json", "svg", "view", "scopes", "runs", "collapsed", "direction", "message", "step",
@@ -37,7 +37,7 @@ class GraphAnimator(anywidget.AnyWidget):
     read `w.current_event`, `w.highlighted` or `w.shown("v0")`.
     """
 
-    _esm = static_file("graph_animator.js")
+    _esm = module_source(*ANIMATOR_MODULE)
     _css = static_file("graph_animator.css")
 
     uid = traitlets.Unicode().tag(sync=True)         # one browser-side state per model, shared by its views
@@ -124,10 +124,12 @@ class GraphAnimator(anywidget.AnyWidget):
     def events_of_snapshot(self) -> list:
         return self._snapshot["events"]
 
-    @traitlets.validate("phase")
-    def _check_phase(self, proposal):
-        if proposal["value"] not in PHASES:
-            raise traitlets.TraitError(f"GraphAnimator.phase: expected one of {PHASES}, "
+    @traitlets.validate("phase", "direction")
+    def _check_choice(self, proposal):
+        name = proposal["trait"].name
+        choices = {"phase": PHASES, "direction": DIRECTIONS}[name]
+        if proposal["value"] not in choices:
+            raise traitlets.TraitError(f"GraphAnimator.{name}: expected one of {choices}, "
                                        f"got {proposal['value']!r}")
         return proposal["value"]
 
@@ -150,13 +152,6 @@ class GraphAnimator(anywidget.AnyWidget):
     def _check_speed(self, proposal):
         if not proposal["value"] > 0:
             raise traitlets.TraitError(f"GraphAnimator.speed: expected steps per second > 0, "
-                                       f"got {proposal['value']!r}")
-        return proposal["value"]
-
-    @traitlets.validate("direction")
-    def _check_direction(self, proposal):
-        if proposal["value"] not in DIRECTIONS:
-            raise traitlets.TraitError(f"GraphAnimator.direction: expected one of {DIRECTIONS}, "
                                        f"got {proposal['value']!r}")
         return proposal["value"]
 

@@ -8,7 +8,7 @@ import html
 import json
 
 from .playback import state_at, svg_at
-from .static_files import static_file
+from .static_files import ANIMATOR_MODULE, module_source, static_file
 
 BOOT = """
 for (const box of document.querySelectorAll(".tge-export")) {
@@ -50,9 +50,8 @@ def replay_fragment(state: dict) -> str:
 def replay_assets() -> str:
     """The CSS and the one module script that replays every `.tge-export` fragment on the page."""
     css = static_file("graph_animator.css").read_text(encoding="utf-8")
-    model_js, view_js = (_inline_script(static_file(name).read_text(encoding="utf-8"), name)
-                         for name in ("local_model.js", "graph_animator.js"))
-    return f"<style>\n{css}\n</style>\n<script type=\"module\">\n{model_js}\n{view_js}\n{BOOT}\n</script>\n"
+    code = _inline_script(module_source("local_model.js", *ANIMATOR_MODULE), "the animator's module")
+    return f"<style>\n{css}\n</style>\n<script type=\"module\">\n{code}\n{BOOT}\n</script>\n"
 
 
 def replay_html(state: dict, title: str) -> str:
