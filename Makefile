@@ -31,6 +31,7 @@ lab: $(LAB_STAMP)
 
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 test: lint
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup

@@ -14,7 +14,8 @@ BATCH = 32
 
 def _data(model: str):
     import numpy as np
-    from tinygrad_edu.array import load_digits, train_test_split
+
+    from tinygrad_edu.data import load_digits, train_test_split
 
     X, y = load_digits(flatten=model == "mlp")
     X_train, _, y_train, _ = train_test_split(X.astype(np.float32), y, test_fraction=0.2, seed=0)

@@ -82,7 +82,7 @@ def setup(peer: str, case: dict):
         loss.backward()
         with lib.no_grad():
             for p in ps:
-                p.array -= LR * p.grad.array
+                p.data -= LR * p.grad.data
                 p.grad = None
         return loss
 

@@ -4,7 +4,7 @@ Ops find `xp` from the type of their input arrays (`XP_BY_TYPE`), so the same op
 device. A device is registered once, by its own module (cpu.py, cuda.py, strict.py); devices whose
 array library is optional (CuPy) register on first use through a loader.
 """
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -41,7 +41,7 @@ def normalize_device(device) -> str:
     return base
 
 
-def xp_for(device) -> object:
+def xp_for(device) -> Any:
     """The array module for a device name, loading its library on first use."""
     device = normalize_device(device)
     if device not in _XP_BY_DEVICE:
@@ -49,7 +49,7 @@ def xp_for(device) -> object:
     return _XP_BY_DEVICE[device]
 
 
-def xp_of(array) -> object:
+def xp_of(array) -> Any:
     """The array module that owns `array` (numpy, cupy or the strict namespace)."""
     try:
         return XP_BY_TYPE[type(array)]
@@ -68,7 +68,7 @@ def to_host(array) -> np.ndarray:
     return _TO_HOST[device_of(array)](array)
 
 
-def to_device(array, device) -> object:
+def to_device(array, device) -> Any:
     """Move `array` to `device` explicitly, through host memory when the devices differ."""
     device = normalize_device(device)
     xp_for(device)

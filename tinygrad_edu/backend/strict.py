@@ -122,7 +122,7 @@ for _name in ("neg", "pos", "abs", "invert"):
     setattr(
         StrictArray, f"__{_name}__", (lambda fn: lambda self: _wrap(fn(self._a)))(getattr(operator, _name))
     )
-StrictArray.__hash__ = None
+StrictArray.__hash__ = None  # type: ignore[assignment]  # unhashable, as NumPy arrays are
 
 
 _HOST_TRANSFERS = (np.asarray, np.array)
@@ -161,7 +161,7 @@ def _namespace(module) -> types.ModuleType:
         setattr(ns, name, wrapped)
         return wrapped
 
-    ns.__getattr__ = lookup
+    ns.__getattr__ = lookup  # type: ignore[method-assign]  # PEP 562: names resolve lazily
     return ns
 
 

@@ -19,6 +19,7 @@ Ops whose input gradients are expensive (matmul, convolution) may set `uses_need
 backward is then also given `needs` (one bool per input), and may return None where False, e.g.
 to skip the gradient of a data batch, which costs a whole matrix multiply and is never used.
 """
+from typing import Any
 
 
 class Op:
@@ -63,13 +64,22 @@ def vjp(op: Op, xp, g, inputs, out, needs) -> tuple:
     """The vector-Jacobian product of one node: g = dL/d(out) in, dL/d(input) for each input out.
 
     The one place that calls an op's backward, for the autograd walk and for the drawings' backward
-    steps alike; `needs` (one bool per input) is passed to the ops that use it to skip work."""
+    steps alike; `needs` (one bool per input) is passed to the ops that use it to skip work.
+
+    For f = a·b the local derivatives are ∂f/∂a = b and ∂f/∂b = a, each times the upstream gradient:
+
+    >>> import numpy as np
+    >>> from tinygrad_edu.ops import Mul
+    >>> a, b = np.array([3.0]), np.array([-4.0])
+    >>> vjp(Mul(), np, np.array([1.0]), [a, b], a * b, [True, True])
+    (array([-4.]), array([3.]))
+    """
     if op.uses_needs:
-        return op.backward(xp, g, *inputs, out=out, needs=needs)
+        return op.backward(xp, g, *inputs, out=out, needs=needs)  # type: ignore[call-arg]
     return op.backward(xp, g, *inputs, out=out)
 
 
-def call(xp, op: Op, *inputs):
+def call(xp, op: Op, *inputs) -> Any:
     """Run `op` inside another op's backward: directly on arrays, or recorded as a graph node when
     `xp` is the Tensor namespace (create_graph=True), so second derivatives flow through it too."""
     record = getattr(xp, "apply_op", None)
@@ -78,7 +88,7 @@ def call(xp, op: Op, *inputs):
     return record(op, *inputs)
 
 
-def unbroadcast(xp, g, shape: tuple):
+def unbroadcast(xp, g, shape: tuple) -> Any:
     """Sum `g` over the axes that broadcasting added or stretched, so it matches `shape` again.
 
     Why: in `a + b` with a of shape (3, 4) and b of shape (4,), b was used 3 times, so its gradient
@@ -103,7 +113,7 @@ def keepdims_shape(shape: tuple, axis) -> tuple:
     return tuple(1 if i in axis else size for i, size in enumerate(shape))
 
 
-def expand_reduced(xp, g, shape: tuple, axis, keepdims: bool):
+def expand_reduced(xp, g, shape: tuple, axis, keepdims: bool) -> Any:
     """Broadcast a reduction's gradient back over the reduced axes (the backward of a sum)."""
     if not keepdims:
         g = g.reshape(keepdims_shape(shape, axis))

@@ -115,8 +115,8 @@ class Einsum(Op):
     __slots__ = ()
     name = "einsum"
 
-    @property
-    def local(self) -> tuple:
+    @property  # computed from the equation, not a class constant
+    def local(self) -> tuple:  # type: ignore[override]
         """Per operand, the einsum its gradient is, e.g. ("einsum(ik,jk->ij: g, b)", ...) for matmul."""
         sides, output = _split(self.attrs["equation"])
         names = "abcdefghijklmnopqrstuvwxyz"

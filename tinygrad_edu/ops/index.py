@@ -10,7 +10,7 @@ from .base import Op, call
 
 def build_key(spec: tuple, arrays: tuple) -> tuple:
     """Turn a spec (plus its index arrays) back into a NumPy index tuple."""
-    key = []
+    key: list = []
     for entry in spec:
         if entry is None or type(entry) is int:
             key.append(entry)

@@ -3,7 +3,7 @@
 from .base import Op, unbroadcast
 
 
-def describe_matmul_mismatch(a_shape: tuple, b_shape: tuple):
+def describe_matmul_mismatch(a_shape: tuple, b_shape: tuple) -> str | None:
     """The error text for incompatible matmul shapes, or None if they fit (checked before forward)."""
     if not a_shape or not b_shape:
         return f"matmul: {a_shape} @ {b_shape}: both operands need at least 1 dimension"

@@ -7,9 +7,10 @@ naming the function that received it.
 import math
 import numbers
 import operator
+from typing import Any
 
 
-def axes(dim, ndim: int, where: str):
+def axes(dim, ndim: int, where: str) -> tuple | None:
     """Normalize `dim` (None, int or sequence) to None or a sorted tuple of non-negative axes."""
     if type(dim) is int and -ndim <= dim < ndim:  # the common case, kept cheap
         return (dim % ndim,)
@@ -28,10 +29,13 @@ def axes(dim, ndim: int, where: str):
 
 
 def one_axis(dim, ndim: int, where: str) -> int:
-    return axes(dim, max(ndim, 1), where)[0]
+    found = axes(dim, max(ndim, 1), where)
+    if found is None or len(found) != 1:
+        raise TypeError(f"{where}: expected one dim (an int), got {dim!r}")
+    return found[0]
 
 
-def dim_or_axis(dim, axis, where: str, default=None):
+def dim_or_axis(dim, axis, where: str, default=None) -> Any:
     """Accept PyTorch's `dim=` or NumPy's `axis=` (not both); `default` when neither is given.
     (Signatures say `dim=None` so that a default dim is never mistaken for one the caller passed.)"""
     if axis is None:

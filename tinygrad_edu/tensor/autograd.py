@@ -65,7 +65,7 @@ def _as_array(g, like):
 
 
 def _run_hooks(node: Tensor, g, create_graph: bool):
-    for hook in node._hooks:
+    for hook in node._hooks or ():
         result = hook(g if create_graph else _wrap(_as_array(g, node.array), None, (), False))
         if result is not None:
             g = result if create_graph else result.array
@@ -104,7 +104,10 @@ class _Pending:
     __slots__ = ("grads", "heap", "owned", "create_graph")
 
     def __init__(self, create_graph: bool):
-        self.grads, self.heap, self.owned, self.create_graph = {}, [], set(), create_graph
+        self.grads: dict = {}
+        self.heap: list = []
+        self.owned: set = set()
+        self.create_graph = create_graph
 
     def add(self, node: Tensor, g) -> None:
         key = id(node)
@@ -131,7 +134,7 @@ def _input_grads(node: Tensor, g, create_graph: bool) -> tuple:
     """One node's chain rule: its op's vjp, on arrays, or on Tensors when the gradient is a graph too."""
     parents = node._parents
     if create_graph:
-        inputs, out, xp = parents, node, graph_xp
+        inputs, out, xp = list(parents), node, graph_xp
     else:
         inputs, out, xp = [p.array for p in parents], node.array, backend.XP_BY_TYPE[type(node.array)]
     grads = vjp(node._op, xp, g, inputs, out, [p.requires_grad for p in parents])
@@ -143,7 +146,7 @@ def _input_grads(node: Tensor, g, create_graph: bool) -> tuple:
 def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool, capture=None) -> None:
     """Propagate `root_grads` from `roots` to every node. With `capture` (dict id -> None), the gradients
     reaching those nodes are stored there instead of being added to `.grad`."""
-    pending, handed = _Pending(create_graph), set()
+    pending, handed = _Pending(create_graph), set[int]()
     for root, g in zip(roots, root_grads):
         pending.add(root, g)
     recording, grad_mode.enabled = grad_mode.enabled, create_graph
@@ -219,7 +222,7 @@ def grad(
     capture = {id(t): None for t in inputs}
     retain = create_graph if retain_graph is None else retain_graph
     run_backward(outputs, root_grads, retain, create_graph, capture)
-    results = []
+    results: list = []
     for i, t in enumerate(inputs):
         g = capture[id(t)]
         if g is None and not allow_unused:

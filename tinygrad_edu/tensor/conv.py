@@ -17,7 +17,7 @@ def _pair(value, where: str, what: str, minimum: int) -> tuple:
         pair = (value, value) if isinstance(value, numbers.Integral) else tuple(value)
     except TypeError:                                    # a float, None, ...: reported below
         pair = ()
-    if len(pair) != 2 or not all(isinstance(v, numbers.Integral) and v >= minimum for v in pair):
+    if len(pair) != 2 or not all(isinstance(v, numbers.Integral) and int(v) >= minimum for v in pair):
         raise ValueError(f"{where}: {what} must be an int >= {minimum} or a pair of them, got {value!r}")
     return int(pair[0]), int(pair[1])
 

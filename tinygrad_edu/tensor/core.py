@@ -16,8 +16,10 @@ against the few primitives defined here (`_op1`, `_op2`, `_lift`, `_constant`, `
 tensor([2., 4., 6.])
 """
 
+import builtins
 import itertools
 import numbers
+from typing import Any
 
 import numpy as np
 
@@ -168,6 +170,17 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
         "__weakref__",
     )
     __array_priority__ = 1000  # make `ndarray + Tensor` call Tensor.__radd__
+    array: Any
+    grad: "Tensor | None"
+    requires_grad: builtins.bool
+    name: str | None
+    _op: Any
+    _parents: tuple
+    _scope: tuple
+    _hooks: list | None
+    _retains_grad: builtins.bool
+    _freed: builtins.bool
+    _seq: builtins.int
 
     def __init__(self, data, requires_grad: bool = False, dtype=None, device=None, name=None, label=None):
         if isinstance(data, Tensor):
@@ -225,6 +238,14 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
         """`value` as a Tensor on this tensor's device (Tensors pass through)."""
         return value if isinstance(value, Tensor) else Tensor(value, device=self.device)
 
+    def _operand_array(self, value, where: str):
+        """The array behind an operand of an in-place update (a Tensor on this device, or a number)."""
+        if not isinstance(value, Tensor):
+            return value
+        if type(value.array) is not type(self.array):
+            raise _device_mismatch(where, (self, value))
+        return value.array
+
     @staticmethod
     def _is_tensor(value) -> bool:
         return isinstance(value, Tensor)
@@ -274,7 +295,7 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
         return backend.device_of(self.array)
 
     @property
-    def label(self):
+    def label(self) -> str | None:
         return self.name
 
     @property
@@ -282,7 +303,7 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
         return self._op is None
 
     @property
-    def grad_fn(self):
+    def grad_fn(self) -> Any:
         """The op that made this tensor (None for leaves), the closest thing to PyTorch's grad_fn."""
         return self._op
 
@@ -312,7 +333,7 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
             )
         return self.array if dtype is None else self.array.astype(dtype)
 
-    def item(self):
+    def item(self) -> builtins.float | builtins.int | builtins.bool:
         if self.array.size != 1:
             raise ValueError(
                 f"item(): only a tensor with one element can be converted to a Python number, "
@@ -320,7 +341,7 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
             )
         return self.array.item()
 
-    def tolist(self):
+    def tolist(self) -> Any:
         return self.numpy().tolist()
 
     def __float__(self):
@@ -392,7 +413,8 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
     astype = to
 
     # ----- autograd -----
-    def backward(self, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None) -> None:
+    def backward(self, gradient=None, retain_graph=None, create_graph: builtins.bool = False,
+                 inputs=None) -> None:
         """Add d(self)/d(leaf) to every leaf's `.grad` (see `tinygrad_edu.tensor.autograd.backward`)."""
         from .autograd import backward  # autograd builds on this class, so it is imported when first used
 
@@ -406,7 +428,7 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
         self._op, self._parents, self.requires_grad = None, (), False
         return self
 
-    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+    def requires_grad_(self, requires_grad: builtins.bool = True) -> "Tensor":
         if requires_grad and self.dtype.kind != "f":
             raise RuntimeError(
                 f"requires_grad_: only floating point tensors can require gradients, got {self.dtype}"
@@ -425,10 +447,10 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
         self._retains_grad = True
 
     @property
-    def retains_grad(self) -> bool:
+    def retains_grad(self) -> builtins.bool:
         return self._retains_grad
 
-    def register_hook(self, hook):
+    def register_hook(self, hook) -> "_HookHandle":
         """Call `hook(grad)` when this tensor's gradient is computed; a returned Tensor replaces the grad."""
         if not self.requires_grad:
             raise RuntimeError("register_hook: cannot register a hook on a tensor that doesn't require grad")

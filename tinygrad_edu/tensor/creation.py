@@ -16,7 +16,7 @@ from .core import Tensor, _wrap
 _rng = np.random.default_rng()
 
 
-def manual_seed(seed: int):
+def manual_seed(seed: int) -> np.random.Generator:
     """Seed the generator behind rand/randn/randint (and anything else drawing from `generator()`)."""
     global _rng
     if not isinstance(seed, numbers.Integral):

@@ -17,7 +17,7 @@ bool_ = np.dtype("bool")
 
 DEFAULT_FLOAT = float32
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
-_PYTHON_TYPES = {float: float32, int: int64, bool: bool_}
+_PYTHON_TYPES: dict = {float: float32, int: int64, bool: bool_}
 
 
 def to_dtype(dtype, where: str) -> np.dtype:

@@ -95,7 +95,7 @@ def gradcheck(
     if total.requires_grad:
         analytic = grad(total, [args[i] for i in checked], allow_unused=True)
     else:  # the output does not depend on any checked input: every gradient is zero
-        analytic = [None] * len(checked)
+        analytic = (None,) * len(checked)
     checks = []
     for i, g in zip(checked, analytic):  # grad mode stays on: fn may itself differentiate (grad of grad)
         x = args[i]

@@ -11,61 +11,61 @@ from ..ops import linalg as L
 from ..ops import reduce as R
 from ..ops import shape as S
 from .args import axes
-from .core import apply
+from .core import Tensor, apply
 from .functions import broadcast_to, maximum, minimum, where
 
 apply_op = apply
 __all__ = ["apply_op", "broadcast_to", "maximum", "minimum", "where"]
 
 
-def exp(x):
+def exp(x) -> Tensor:
     return x.exp()
 
 
-def log(x):
+def log(x) -> Tensor:
     return x.log()
 
-def sin(x):
+def sin(x) -> Tensor:
     return x.sin()
 
 
-def cos(x):
+def cos(x) -> Tensor:
     return x.cos()
 
 
-def tanh(x):
+def tanh(x) -> Tensor:
     return x.tanh()
 
 
-def abs(x):
+def abs(x) -> Tensor:
     return x.abs()
 
 
-def sign(x):
+def sign(x) -> Tensor:
     return x.sign()
 
 
-def sum(x, axis=None, keepdims=False, dtype=None):
+def sum(x, axis=None, keepdims=False, dtype=None) -> Tensor:
     if dtype is not None:
         x = x.to(dtype)
     return apply(R.Sum(axis=axes(axis, x.ndim, "sum"), keepdims=keepdims), x)
 
-def matmul(a, b):
+def matmul(a, b) -> Tensor:
     return apply(L.MatMul(), a, b)
 
 
-def transpose(x, axes=None):
+def transpose(x, axes=None) -> Tensor:
     axes = tuple(range(x.ndim - 1, -1, -1)) if axes is None else tuple(axes)
     return apply(S.Permute(dims=axes), x)
 
 
-def swapaxes(x, a, b):
+def swapaxes(x, a, b) -> Tensor:
     return x.transpose(a, b)
 
 
-def flip(x, axis=None):
+def flip(x, axis=None) -> Tensor:
     return apply(S.Flip(axes=axes(axis, x.ndim, "flip")), x)
 
 
-def zeros_like(x, dtype=None):
+def zeros_like(x, dtype=None) -> Tensor:
     return x._untracked("zeros_like", dtype=dtype)

@@ -7,6 +7,7 @@ with `x[mask]` can still be drawn, saved and re-run.
 import math
 import numbers
 import operator
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,28 +17,31 @@ from ..ops import shape as S
 from . import grad_mode
 from .args import axes, dim_or_axis, one_axis, resolve_shape, shape_arg
 
+if TYPE_CHECKING:  # annotations only: core.py builds Tensor from this mixin
+    from .core import Tensor
+
 
 class MovementMethods:
     """Mixin of Tensor: shapes, views and indexing."""
 
     __slots__ = ()
 
-    def size(self, dim=None):
+    def size(self, dim=None) -> "tuple | int":
         if dim is None:
             return self.shape
         return self.shape[one_axis(dim, self.ndim, "size")]
 
     # ----- shape -----
-    def _reshape_to(self, shape: tuple):
+    def _reshape_to(self, shape: tuple) -> "Tensor":
         return self if shape == self.shape else self._op1(S.Reshape(shape=shape))
 
-    def reshape(self, *shape):
+    def reshape(self, *shape) -> "Tensor":
         shape = shape_arg(shape, "reshape")
         return self._reshape_to(resolve_shape(shape, self.array.size, self.shape, "reshape"))
 
     view = reshape
 
-    def flatten(self, start_dim: int = 0, end_dim: int = -1):
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
         if self.ndim == 0:
             return self.reshape(1)
         s = one_axis(start_dim, self.ndim, "flatten")
@@ -47,18 +51,18 @@ class MovementMethods:
         shape = self.shape
         return self._reshape_to(shape[:s] + (math.prod(shape[s : e + 1]),) + shape[e + 1 :])
 
-    def squeeze(self, dim=None):
+    def squeeze(self, dim=None) -> "Tensor":
         if dim is None:
             return self._reshape_to(tuple(s for s in self.shape if s != 1))
         ax = axes(dim, self.ndim, "squeeze") or ()
         return self._reshape_to(tuple(s for i, s in enumerate(self.shape) if not (i in ax and s == 1)))
 
-    def unsqueeze(self, dim: int):
+    def unsqueeze(self, dim: int) -> "Tensor":
         d = one_axis(dim, self.ndim + 1, "unsqueeze")
         shape = self.shape
         return self._reshape_to(shape[:d] + (1,) + shape[d:])
 
-    def permute(self, *dims):
+    def permute(self, *dims) -> "Tensor":
         dims = shape_arg(dims, "permute")
         if sorted(d % max(self.ndim, 1) for d in dims) != list(range(self.ndim)):
             raise ValueError(
@@ -66,7 +70,7 @@ class MovementMethods:
             )
         return self._op1(S.Permute(dims=tuple(d % self.ndim for d in dims)))
 
-    def transpose(self, dim0: int = 0, dim1: int = 1):
+    def transpose(self, dim0: int = 0, dim1: int = 1) -> "Tensor":
         if self.ndim < 2:
             return self
         a, b = one_axis(dim0, self.ndim, "transpose"), one_axis(dim1, self.ndim, "transpose")
@@ -75,14 +79,14 @@ class MovementMethods:
         return self._op1(S.Permute(dims=tuple(dims)))
 
     @property
-    def T(self):
+    def T(self) -> "Tensor":
         return self._op1(S.Permute(dims=tuple(range(self.ndim - 1, -1, -1)))) if self.ndim > 1 else self
 
     @property
-    def mT(self):
+    def mT(self) -> "Tensor":
         return self.transpose(-2, -1)
 
-    def broadcast_to(self, shape):
+    def broadcast_to(self, shape) -> "Tensor":
         shape = tuple(shape)
         if shape == self.shape:
             return self
@@ -94,21 +98,21 @@ class MovementMethods:
             raise ValueError(f"expand: shape {self.shape} cannot be broadcast to {shape}")
         return self._op1(S.Expand(shape=shape))
 
-    def expand(self, *shape):
+    def expand(self, *shape) -> "Tensor":
         shape = shape_arg(shape, "expand")
         lead = len(shape) - self.ndim
         if lead < 0:
             raise ValueError(f"expand: target shape {shape} has fewer dimensions than {self.shape}")
         return self.broadcast_to(tuple(self.shape[i - lead] if s == -1 else s for i, s in enumerate(shape)))
 
-    def expand_as(self, other):
+    def expand_as(self, other) -> "Tensor":
         return self.broadcast_to(other.shape)
 
-    def flip(self, dims):
+    def flip(self, dims) -> "Tensor":
         ax = axes(dims, self.ndim, "flip")
         return self._op1(S.Flip(axes=ax)) if ax else self
 
-    def repeat(self, *repeats):
+    def repeat(self, *repeats) -> "Tensor":
         repeats = shape_arg(repeats, "repeat")
         if len(repeats) < self.ndim:
             raise ValueError(
@@ -146,18 +150,19 @@ class MovementMethods:
         return self.split(max(1, -(-n // chunks)), dim)
 
     # ----- indexing -----
-    def _as_index(self, value, where: str):
+    def _as_index(self, value, where: str) -> "Tensor":
         """Index arrays become integer/bool Tensors on this device (non-differentiable op inputs)."""
         t = self._lift(value)
         if t.dtype.kind not in "biu":
             raise IndexError(f"{where}: index tensors must be integer or bool, got dtype {t.dtype}")
         return t
 
-    def _index_spec(self, key):
+    def _index_spec(self, key) -> tuple:
         """Split an index into plain data (the op's attrs) and index tensors (extra op inputs)."""
         if not isinstance(key, tuple):
             key = (key,)
-        spec, tensors = [], []
+        spec: list = []
+        tensors: list = []
         for k in key:
             if k is None:
                 spec.append(None)
@@ -176,12 +181,12 @@ class MovementMethods:
                 raise IndexError(f"getitem: unsupported index {k!r} of type {type(k).__name__}")
         return tuple(spec), tensors
 
-    def __getitem__(self, key):
+    def __getitem__(self, key) -> "Tensor":
         spec, index_tensors = self._index_spec(key)
         op = I.GetItem(index=spec)
         return self._opn(op, *index_tensors) if index_tensors else self._op1(op)
 
-    def __setitem__(self, key, value):
+    def __setitem__(self, key, value) -> None:
         """x[mask] = 0 and the like on data (no graph is recorded, as for other in-place updates)."""
         if self.requires_grad and grad_mode.enabled:
             raise RuntimeError(
@@ -189,16 +194,10 @@ class MovementMethods:
                 "graph; use `with no_grad():`, or build a new tensor with where()"
             )
         spec, index_tensors = self._index_spec(key)
-        if self._is_tensor(value):
-            if type(value.array) is not type(self.array):
-                raise RuntimeError(
-                    f"setitem: expected all tensors on one device, got tensors on {self.device}, "
-                    f"{value.device}; move them with .to()"
-                )
-            value = value.array
-        self.array[I.build_key(spec, tuple(t.array for t in index_tensors))] = value
+        key = I.build_key(spec, tuple(t.array for t in index_tensors))
+        self.array[key] = self._operand_array(value, "setitem")
 
-    def gather(self, dim: int, index):
+    def gather(self, dim: int, index) -> "Tensor":
         """out[i][j] = x[index[i][j]][j] (for dim 0), as torch.gather; repeated indices add up in backward."""
         d = one_axis(dim, self.ndim, "gather")
         idx = self._as_index(index, "gather")
@@ -217,10 +216,10 @@ class MovementMethods:
                 key.append(self._lift(xp.arange(size).reshape(shape)))
         return self[tuple(key)]
 
-    def index_select(self, dim: int, index):
+    def index_select(self, dim: int, index) -> "Tensor":
         d = one_axis(dim, self.ndim, "index_select")
         return self[(slice(None),) * d + (self._as_index(index, "index_select"),)]
 
-    def masked_fill(self, mask, value):
+    def masked_fill(self, mask, value) -> "Tensor":
         fill = value if self._is_tensor(value) else self._constant(value)
         return fill.where(mask, self)

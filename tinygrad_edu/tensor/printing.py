@@ -3,6 +3,8 @@
 Why: students compare our output with PyTorch's side by side; the same look makes differences stand out.
 """
 
+from typing import Any
+
 import numpy as np
 
 from .. import backend
@@ -44,7 +46,7 @@ def _widest_candidates(values: np.ndarray) -> list:
 
 def tensor_repr(t) -> str:
     host = backend.to_host(t.array)
-    formatter = {"all": _padded_formatter(host)}
+    formatter: Any = {"all": _padded_formatter(host)}
     body = np.array2string(
         host, separator=", ", prefix="tensor(", formatter=formatter, threshold=1000, edgeitems=3
     )

@@ -3,9 +3,14 @@
 Each takes PyTorch's `dim=`/`keepdim=` (or NumPy's `axis=`/`keepdims=`), normalized in args.py, and
 applies one op from `ops/reduce.py`, where the gradient rule sits beside the forward.
 """
+from typing import TYPE_CHECKING
+
 from ..ops import reduce as R
 from . import dtypes
 from .args import axes, dim_or_axis, keep, one_axis
+
+if TYPE_CHECKING:  # annotations only: core.py builds Tensor from this mixin
+    from .core import Tensor
 
 
 class MinMaxResult(tuple):
@@ -17,11 +22,11 @@ class MinMaxResult(tuple):
         return super().__new__(cls, (values, indices))
 
     @property
-    def values(self):
+    def values(self) -> "Tensor":
         return self[0]
 
     @property
-    def indices(self):
+    def indices(self) -> "Tensor":
         return self[1]
 
 
@@ -30,7 +35,7 @@ class ReduceMethods:
 
     __slots__ = ()
 
-    def _reduce(self, op_cls, where, dim, axis, keepdim, keepdims, **attrs):
+    def _reduce(self, op_cls, where, dim, axis, keepdim, keepdims, **attrs) -> "Tensor":
         ax = axes(dim_or_axis(dim, axis, where), self.ndim, where)
         return self._op1(op_cls(axis=ax, keepdims=keep(keepdim, keepdims), **attrs))
 
@@ -45,32 +50,32 @@ class ReduceMethods:
         if self.array.size == 0:
             raise RuntimeError(f"{where}: cannot reduce an empty tensor of shape {self.shape}")
 
-    def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):
+    def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None) -> "Tensor":
         x = self if dtype is None else self._cast(dtypes.to_dtype(dtype, "sum"))
         if x.dtype.kind == "b":
             x = x._cast(dtypes.int64)
         return x._reduce(R.Sum, "sum", dim, axis, keepdim, keepdims)
 
-    def mean(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    def mean(self, dim=None, keepdim=False, *, axis=None, keepdims=None) -> "Tensor":
         self._need_float("mean")
         return self._reduce(R.Mean, "mean", dim, axis, keepdim, keepdims)
 
-    def amax(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    def amax(self, dim=None, keepdim=False, *, axis=None, keepdims=None) -> "Tensor":
         self._need_nonempty("amax")
         return self._reduce(R.Max, "amax", dim, axis, keepdim, keepdims)
 
-    def amin(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    def amin(self, dim=None, keepdim=False, *, axis=None, keepdims=None) -> "Tensor":
         self._need_nonempty("amin")
         return self._reduce(R.Min, "amin", dim, axis, keepdim, keepdims)
 
-    def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None) -> "Tensor | MinMaxResult":
         """max() -> the largest value; max(dim) -> (values, indices) as in PyTorch;
         max(other_tensor) -> elementwise maximum."""
         if self._is_tensor(dim):
             return self.maximum(dim)
         return self._extreme(self.amax, self.argmax, dim, axis, keepdim, keepdims)
 
-    def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None) -> "Tensor | MinMaxResult":
         if self._is_tensor(dim):
             return self.minimum(dim)
         return self._extreme(self.amin, self.argmin, dim, axis, keepdim, keepdims)
@@ -82,46 +87,48 @@ class ReduceMethods:
         k = keep(keepdim, keepdims)
         return MinMaxResult(values_fn(dim, k), index_fn(dim, k))
 
-    def argmax(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    def argmax(self, dim=None, keepdim=False, *, axis=None, keepdims=None) -> "Tensor":
         return self._arg(R.ArgMax, "argmax", dim, axis, keepdim, keepdims)
 
-    def argmin(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    def argmin(self, dim=None, keepdim=False, *, axis=None, keepdims=None) -> "Tensor":
         return self._arg(R.ArgMin, "argmin", dim, axis, keepdim, keepdims)
 
-    def _arg(self, op_cls, where, dim, axis, keepdim, keepdims):
+    def _arg(self, op_cls, where, dim, axis, keepdim, keepdims) -> "Tensor":
         self._need_nonempty(where)
         dim = dim_or_axis(dim, axis, where)
         ax = None if dim is None else one_axis(dim, self.ndim, where)
         ax = None if self.ndim == 0 else ax
         return self._op1(op_cls(axis=ax, keepdims=keep(keepdim, keepdims) and ax is not None))
 
-    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None,
+            keepdims=None) -> "Tensor":
         self._need_float("var")
         if unbiased is not None and correction is not None:
             raise TypeError("var: pass either unbiased or correction, not both")
         corr = correction if correction is not None else (0 if unbiased is False else 1)
         return self._reduce(R.Var, "var", dim, axis, keepdim, keepdims, correction=corr)
 
-    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None,
+            keepdims=None) -> "Tensor":
         return self.var(dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims).sqrt()
 
-    def logsumexp(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    def logsumexp(self, dim=None, keepdim=False, *, axis=None, keepdims=None) -> "Tensor":
         self._need_float("logsumexp")
         return self._reduce(R.LogSumExp, "logsumexp", dim, axis, keepdim, keepdims)
 
-    def softmax(self, dim=None, *, axis=None):
+    def softmax(self, dim=None, *, axis=None) -> "Tensor":
         return self._along(R.Softmax, "softmax", dim, axis)
 
-    def log_softmax(self, dim=None, *, axis=None):
+    def log_softmax(self, dim=None, *, axis=None) -> "Tensor":
         return self._along(R.LogSoftmax, "log_softmax", dim, axis)
 
-    def _along(self, op_cls, where, dim, axis):
+    def _along(self, op_cls, where, dim, axis) -> "Tensor":
         self._need_float(where)
         ax = axes(dim_or_axis(dim, axis, where, default=-1), self.ndim, where)
         return self._op1(op_cls(axis=ax))
 
-    def all(self):
+    def all(self) -> "Tensor":
         return self._untracked("all")
 
-    def any(self):
+    def any(self) -> "Tensor":
         return self._untracked("any")

@@ -4,12 +4,13 @@ Why: a 2,000-node graph is unreadable flat. Modules (and users) open scopes so t
 graph drawing and the animator can group a layer's nodes into one collapsible box.
 """
 from contextlib import contextmanager
+from typing import Iterator
 
 current: tuple[str, ...] = ()
 
 
 @contextmanager
-def name_scope(name: str):
+def name_scope(name: str) -> Iterator[str]:
     """Group every node created inside this block under `name` (scopes nest: "mlp/layer1")."""
     global current
     if not isinstance(name, str) or not name:

@@ -74,6 +74,7 @@ class ValueAdapter:
 
     def local_texts(self, node, names: list, out_name: str) -> list:
         op = node._op
+        texts: tuple[str, ...]
         if op.startswith("**") and len(node._prev) == 1:
             texts = (f"{op[2:]}·a^({op[2:]}-1)",)
         else:
@@ -173,7 +174,7 @@ class TensorAdapter:
         return plain.array(backend.to_host(x))
 
 
-def adapter_for(root, where: str):
+def adapter_for(root, where: str) -> "ValueAdapter | TensorAdapter":
     """The adapter for `root`'s graph kind, or a clear error naming what was given instead."""
     if isinstance(root, Value):
         return ValueAdapter()

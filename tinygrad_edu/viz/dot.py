@@ -92,7 +92,8 @@ def _direction(snap: dict, view: dict) -> str:
     """"TB" when the graph laid out left to right would be much wider than a notebook (a deep chain),
     else "LR". The width is estimated from the text of the widest box in each rank."""
     labels = {g: group["label"] for g, group in view["groups"].items()}
-    width, depth = {}, {}
+    width: dict = {}
+    depth: dict = {}
     for node in snap["nodes"]:
         shown = view["nodes"][node["id"]]
         if shown in labels:
@@ -107,7 +108,7 @@ def _direction(snap: dict, view: dict) -> str:
         s, t = view["nodes"][edge["source"]], view["nodes"][edge["target"]]
         if s != t:
             depth[t] = max(depth[t], depth[s] + 1)
-    ranks = {}
+    ranks: dict = {}
     for shown, d in depth.items():
         ranks[d] = max(ranks.get(d, 0), width[shown])
     return "TB" if sum(ranks.values()) + RANK_PX * len(ranks) > WIDE_PX else "LR"

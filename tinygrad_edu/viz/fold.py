@@ -19,7 +19,7 @@ MAX_PERIOD = 4          # a repeated block is at most this many sibling scopes (
 
 def scope_ids(snap: dict) -> dict:
     """Every scope path in the graph (with its parents, "a" before "a/b") → a stable id "s<n>"."""
-    ids = {}
+    ids: dict = {}
     for node in snap["nodes"]:
         parts = node["scope"].split("/") if node["scope"] else []
         for depth in range(1, len(parts) + 1):
@@ -30,7 +30,8 @@ def scope_ids(snap: dict) -> dict:
 def repeats(snap: dict) -> dict:
     """Runs of identical sibling blocks: key "parent/first…last" → {"scopes": [paths], "period": p,
     "count": N}. Blocks are identical when their nodes have the same ops, shapes and inner scopes."""
-    children, signature = {}, {}
+    children: dict = {}
+    signature: dict = {}
     for node in snap["nodes"]:
         parts = node["scope"].split("/") if node["scope"] else []
         for depth in range(1, len(parts) + 1):
@@ -99,7 +100,7 @@ def fold(snap: dict, collapsed=(), runs=None, where: str = "fold") -> dict:
 
     owner = {n["id"]: container(n["scope"]) for n in snap["nodes"]}
     gid = {key: run_ids[key] if key in runs else sids[key] for key in set(owner.values()) if key}
-    consumers = {}
+    consumers: dict = {}
     for e in snap["edges"]:
         if e["kind"] == "input":
             consumers.setdefault(e["source"], []).append(e["target"])
@@ -142,7 +143,7 @@ def _parent_scope(key: str, runs: dict) -> str:
 def _edges(snap: dict, nodes: dict, owner: dict, by_id: dict) -> dict:
     """Each snapshot edge → the drawn edge showing it; None inside a folded group, and for a value a
     group hands on that is also used inside it (the edge would point back into its own op)."""
-    out = {}
+    out: dict = {}
     for edge in snap["edges"]:
         s, t = edge["source"], edge["target"]
         source, target = nodes[s], nodes[t]
@@ -161,7 +162,7 @@ def _steps(snap: dict, nodes: dict, edges: dict, groups: dict, owner: dict, gid:
     events inside one group. Each covers the events first..last: the state at a step is all events up
     to its `last`, so the browser and Python agree on what every node shows."""
     events = snap["events"]
-    steps = []
+    steps: list = []
     for i, event in enumerate(events):
         op = event.get("op_node")
         group = gid.get(owner[op]) if op else None        # a folded op's forward value or backward edge

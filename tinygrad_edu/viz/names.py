@@ -33,7 +33,7 @@ def model_names(model) -> dict:
     else:
         raise TypeError(f"snapshot: model= expects an nn.Module or a dict of name → Tensor, "
                         f"got {type(model).__name__}")
-    names = {}
+    names: dict = {}
     for name, tensor in pairs:
         if not isinstance(tensor, Tensor):
             raise TypeError(f"snapshot: model= entry {name!r} is a {type(tensor).__name__}, not a Tensor")
@@ -83,7 +83,8 @@ def assign(labels: list, ops: list, scopes: list, root_default: str, generated: 
     taken = {label for label in labels if label}
     fresh = letters(taken) if generated == "letters" else (f"t{n}" for n in itertools.count(1)
                                                               if f"t{n}" not in taken)
-    seen, names = {}, []
+    seen: dict = {}
+    names: list = []
     last = len(labels) - 1
 
     def numbered(base):

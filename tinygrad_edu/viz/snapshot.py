@@ -60,7 +60,7 @@ def _scopes(adapter, order: list, parent_ids: list) -> list:
     """Each node's scope; a trainable leaf made outside any scope (a module's parameter, created in
     __init__) is drawn in the innermost scope holding every op that uses it, i.e. inside its module."""
     scopes = [plain.printable(adapter.scope(node)) for node in order]
-    users = {}
+    users: dict = {}
     for k, parents in enumerate(parent_ids):
         for j in parents:
             users.setdefault(j, []).append(scopes[k])
