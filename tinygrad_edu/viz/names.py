@@ -8,6 +8,7 @@ by its scope and op ("Linear0 · matmul"), and anything else by a short generate
 import itertools
 import re
 import string
+from collections.abc import Iterator
 
 from ..nn.module import Module
 from ..tensor import Tensor
@@ -66,7 +67,7 @@ def fold_label(scope_name: str, kinds: dict) -> str:
     return snake(scope_name.rstrip(string.digits) or scope_name)
 
 
-def letters(taken: set):
+def letters(taken: set) -> Iterator[str]:
     """a, b, ..., z, a2, b2, ...: short names that no user label already uses."""
     for n in itertools.count(1):
         for ch in string.ascii_lowercase:
