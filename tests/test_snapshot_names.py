@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import tinygrad_edu as tg
-from tinygrad_edu import Value, nn
+from tinygrad_edu import Value, draw, nn
 from tinygrad_edu.viz import NO_GRAD, NOT_COMPUTED, snapshot
 
 INTERNAL_ID = re.compile(r"\b[voe]\d+(_\d+|_out)?\b")
@@ -53,6 +53,8 @@ def test_after_backward_every_intermediate_shows_the_gradient_backward_computed(
     w = model[0].weight
     np.testing.assert_allclose(variables["0.weight"]["grad"]["data"], w.grad.array.tolist())
     assert model[0].weight.grad is w.grad and loss.grad is None      # nothing retained by the snapshot
+    svg = draw(loss, model=model, engine="wasm").svg
+    assert "not computed yet" not in svg and ">grad no gradient (requires_grad=False)<" in svg
 
 
 def test_intermediate_gradient_after_backward_matches_retain_grad():

@@ -100,7 +100,6 @@ function createShared(model) {
     model.set("playing", on);
     shared.flush();
   };
-  shared.syncTimer = null;
   const restartTimer = () => {
     clearInterval(shared.timer);
     shared.timer = null;
