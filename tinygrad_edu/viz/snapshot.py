@@ -142,7 +142,7 @@ def _forward_events(order: list, ops: list, parent_ids: list, names: list, value
 
 def _backward_events(adapter, order: list, parent_ids: list, names: list, broadcast: dict):
     """From the output (∂root/∂root = 1) back to the inputs, one event per edge a gradient flows on;
-    also returns each node's final gradient (engine arrays) by position.
+    also returns each node's final gradient (as plain data) by position.
 
     Reverse topological order guarantees every user of a value has passed its gradient back before
     that value passes its own on, exactly as backward() does.
@@ -156,14 +156,15 @@ def _backward_events(adapter, order: list, parent_ids: list, names: list, broadc
             uses[j] += adapter.carries_grad(node, parent)
     received = [0] * len(order)
     seed = adapter.to_plain(grads[root_k])
+    shown = {root_k: seed}                  # each node's gradient so far, as plain data
     events = [{"phase": "backward", "node": f"v{root_k}", "grad": seed, "grad_text": plain.describe(seed),
                "uses": 0, "use": 0, "text": f"{N.d(top)}/{N.d(top)} = 1"}]
     for k in range(root_k, -1, -1):
         node = order[k]
         if adapter.op(node) is None or k not in grads:
             continue
-        upstream = grads[k]
-        upstream_plain = adapter.to_plain(upstream)
+        upstream = grads.pop(k)             # complete: every user has passed its part back
+        upstream_plain = shown[k]
         local = _local_parts(adapter, node, [names[j] for j in parent_ids[k]], names[k])
         products = adapter.contributions(node, upstream)
         for i, (j, product) in enumerate(zip(parent_ids[k], products)):
@@ -173,13 +174,14 @@ def _backward_events(adapter, order: list, parent_ids: list, names: list, broadc
             received[j] += 1
             product_plain = adapter.to_plain(product)
             total_plain = product_plain if received[j] == 1 else adapter.to_plain(grads[j])
+            shown[j] = total_plain
             event = _edge_event(k, i, j, names, upstream_plain, local, i,
                                 product_plain, total_plain, received[j], uses[j])
             if event["edge"] in broadcast:
                 shape = "×".join(map(str, broadcast[event["edge"]]["to"])) or "scalar"
                 event["text"] += f"   (summed over the broadcast axes back to [{shape}])"
             events.append(event)
-    return events, grads
+    return events, shown
 
 
 def _local_parts(adapter, node, input_names: list, out_name: str) -> dict:
@@ -213,7 +215,7 @@ def _edge_event(k, i, j, names, upstream, local: dict, index: int, product, tota
 
 def _set_grads(adapter, order: list, nodes: list, final: dict) -> None:
     """Each variable's gradient as backward() left it: the stored one where the engine keeps it, the
-    vjp's for the rest once backward has run, and NO_GRAD where no gradient flows at all."""
+    vjp's (`final`, plain data) for the rest once backward has run, NO_GRAD where no gradient flows."""
     ran = adapter.backward_ran(order)
     variables = [n for n in nodes if n["kind"] == "var"]
     for k, (node, shown) in enumerate(zip(order, variables)):
@@ -224,5 +226,5 @@ def _set_grads(adapter, order: list, nodes: list, final: dict) -> None:
             shown["grad_text"] = NO_GRAD
             continue
         elif ran:
-            shown["grad"] = adapter.to_plain(final[k])
+            shown["grad"] = final[k]
         shown["grad_text"] = plain.describe(shown["grad"]) if shown["grad"] is not None else NOT_COMPUTED
