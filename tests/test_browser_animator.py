@@ -99,7 +99,8 @@ def lab(tmp_path_factory):
                 page = browser.new_page(viewport=VIEWPORT)
                 page.errors = []
                 page.on("pageerror", lambda e: page.errors.append(str(e)))
-                page.goto(f"{base}/lab/tree/{name}?token={token}")
+                # each notebook in a fresh workspace of its own: no tab of an earlier test is restored
+                page.goto(f"{base}/lab/workspaces/{Path(name).stem}/tree/{name}?reset&token={token}")
                 page.wait_for_function("window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel",
                                        timeout=60_000)
                 page.evaluate("""async () => {
@@ -121,6 +122,19 @@ def lab(tmp_path_factory):
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+def bring_into_view(page, selector: str) -> None:
+    """Scroll the last element matching `selector` to the top of the notebook and wait until it has a
+    box (JupyterLab renders cells far from the view lazily, so Playwright's own scrolling can wait on
+    an element that has no size yet)."""
+    page.wait_for_function("""(selector) => {
+        const all = document.querySelectorAll(selector);
+        const el = all[all.length - 1];
+        if (!el) return false;
+        el.scrollIntoView({ block: "start" });
+        return el.getBoundingClientRect().height > 0;
+    }""", arg=selector, timeout=60_000, polling=500)
 
 
 def screenshot(page_or_locator, name: str) -> None:
@@ -191,8 +205,8 @@ def test_lesson_02_is_wholly_visible_and_steps_to_x_with_the_kernel_following(la
 
 def test_train_moons_opens_at_module_level_fitting_the_width_and_a_linear_expands(lab):
     page = lab("train_moons.ipynb", 1)
+    bring_into_view(page, ".tge-animator")
     animator = page.locator(".tge-animator").last
-    animator.scroll_into_view_if_needed()
     assert file_browser_open(page)
     assert "module level" in animator.locator(".tge-message").text_content()
     groups = animator.locator("g.node.group")
