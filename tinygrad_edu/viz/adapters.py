@@ -115,7 +115,8 @@ class TensorAdapter:
         return None if node._op is None else node._op.name
 
     def attrs(self, node) -> dict:
-        return json.loads(json.dumps(node._op.attrs, default=repr))
+        attrs = node._op.attrs
+        return json.loads(json.dumps(attrs, default=repr)) if attrs else {}
 
     def name(self, node) -> str:
         return node.name or ""
@@ -138,7 +139,7 @@ class TensorAdapter:
         return list(node.array.shape)
 
     def dtype(self, node) -> str:
-        return str(node.array.dtype)
+        return plain.dtype_name(node.array.dtype)
 
     def value(self, node):
         return self.to_plain(node.array)

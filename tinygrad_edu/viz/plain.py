@@ -33,7 +33,7 @@ def array(a: np.ndarray) -> dict:
     else a heatmap (a picture, see `heatmap`) of a sample: rows over the leading axes, columns over
     the last axis."""
     a = np.asarray(a)
-    out = {"shape": list(a.shape), "dtype": str(a.dtype), "size": int(a.size)}
+    out = {"shape": list(a.shape), "dtype": dtype_name(a.dtype), "size": int(a.size)}
     if a.size == 0:
         return out
     lo, hi = a.min(), a.max()                     # NaN propagates: finite bounds mean all finite
@@ -55,6 +55,12 @@ def array(a: np.ndarray) -> dict:
         finite = np.where(is_finite, values, 0.0)
         out["heatmap"] = heatmap(_grid(finite), float(np.abs(finite).max()))
     return out
+
+
+@functools.lru_cache(maxsize=64)
+def dtype_name(dtype) -> str:
+    """"float32" for a NumPy dtype (cached: NumPy builds the name anew at every call)."""
+    return str(dtype)
 
 
 def _grid(a: np.ndarray) -> np.ndarray:

@@ -226,7 +226,7 @@ def _for_browser(snap: dict) -> dict:
     carry): a fraction of the JSON for big tensor graphs."""
     dropped = {"forward": ("value",), "backward": ("upstream", "product")}
     events = [{k: v for k, v in e.items() if k not in dropped[e["phase"]]} for e in snap["events"]]
-    nodes = [{k: v for k, v in n.items() if k != "grad"} for n in snap["nodes"]]
+    nodes = [n if n.get("grad") is None else {**n, "grad": None} for n in snap["nodes"]]
     return {**snap, "nodes": nodes, "events": events}
 
 
