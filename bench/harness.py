@@ -42,6 +42,7 @@ class _Peer:
         self.samples: list[float] = []
         self.skip = None
         self.number = 0
+        self.metrics = None
 
     def handshake(self) -> None:
         line = self.proc.stdout.readline()
@@ -50,6 +51,7 @@ class _Peer:
             return
         reply = json.loads(line)
         self.skip, self.number = reply.get("skip"), reply.get("ready", 0)
+        self.metrics = reply.get("metrics")
 
     def sample(self) -> None:
         try:
@@ -94,6 +96,8 @@ def run_case(workload: str, module, case: dict, repeats: int, target_s: float) -
             if base is not None and base.samples:
                 pairs = [t / b for t, b in zip(peer.samples, base.samples)]
                 row["ratio"] = statistics.median(pairs)
+        if peer.metrics:
+            row["metrics"] = peer.metrics
         rows.append(row)
     return rows
 
@@ -155,4 +159,11 @@ def to_markdown(result: dict) -> str:
             ratio = f"{row['ratio']:.2f}" if "ratio" in row else "-"
             times = " | ".join(_fmt_time(row[k]) for k in ("median_s", "min_s", "max_s"))
             lines.append(f"| {case} | {row['peer']} | {times} | {ratio} |")
+    measured = [row for row in result["rows"] if row.get("metrics")]
+    if measured:
+        lines += ["", "| case | peer | measured |", "|---|---|---|"]
+        for row in measured:
+            case = ", ".join(f"{k}={v}" for k, v in row["case"].items())
+            values = ", ".join(f"{k} {v}" for k, v in row["metrics"].items())
+            lines.append(f"| {case} | {row['peer']} | {values} |")
     return "\n".join(lines) + "\n"

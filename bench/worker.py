@@ -2,8 +2,9 @@
 
 Why a process per peer: two frameworks' thread pools in one process slow each other down
 (BENCHMARKS.md), and a peer that crashes (micrograd's recursion) takes nothing else with it.
-Protocol on stdin/stdout, one JSON object a line: the worker says {"ready": number} or
-{"skip": reason}; then each line "go" is answered {"seconds": per-call time}.
+Protocol on stdin/stdout, one JSON object a line: the worker says {"ready": number, "metrics": ...} or
+{"skip": reason}; then each line "go" is answered {"seconds": per-call time}. A workload's callable
+may carry a `metrics` dict (e.g. measured peak memory), reported beside its times.
 """
 import importlib
 import json
@@ -45,7 +46,7 @@ def main(workload: str, peer: str, case_json: str, target_s: float) -> None:
         traceback.print_exc(file=sys.stderr)
         print(json.dumps({"skip": f"failed: {type(err).__name__}: {err}"}), file=out, flush=True)
         return
-    print(json.dumps({"ready": number}), file=out, flush=True)
+    print(json.dumps({"ready": number, "metrics": getattr(fn, "metrics", None)}), file=out, flush=True)
     for line in sys.stdin:
         if line.strip() != "go":
             break

@@ -14,7 +14,7 @@ MAX_DEFERRED = 3
 
 # Lower numbers are lower layers; a module may import its own layer or lower ones.
 LAYERS = {
-    "backend": 0, "graph_walk": 0, "errors": 0, "archive": 0,
+    "backend": 0, "graph_walk": 0, "errors": 0, "archive": 0, "legacy_checkpoint": 0,
     "ops": 1,
     "tensor": 2, "scalar": 2,
     "nn": 3, "optim": 3, "data": 3, "io": 3, "training": 3, "exercises": 3, "static": 3,

@@ -15,7 +15,7 @@ PUBLIC = {
         "cat", "concatenate", "stack", "split", "chunk", "where", "maximum", "minimum", "matmul", "gather",
         "pad", "broadcast_to", "float32", "float64", "int32", "int64", "bool_", "conv2d", "max_pool2d",
         "avg_pool2d", "dropout", "einsum", "exp", "log", "sum", "mean", "max", "softmax", "relu", "tanh",
-        "name_scope", "draw", "snapshot", "save", "load", "fit", "nn", "optim", "data",
+        "name_scope", "draw", "snapshot", "save", "load", "fit", "nn", "optim", "data", "distributed",
     ],
     "tinygrad_edu.nn": [
         "Module", "Parameter", "Sequential", "ModuleList", "ModuleDict", "Linear", "Bilinear", "Flatten",
@@ -23,7 +23,9 @@ PUBLIC = {
         "BatchNorm2d", "LayerNorm", "Dropout", "Embedding", "RNN", "LSTM", "GRU", "MultiheadAttention",
         "ReLU", "Tanh", "Sigmoid", "GELU", "LeakyReLU", "Softmax", "LogSoftmax", "MSELoss", "L1Loss",
         "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "functional", "init", "utils",
+        "parallel",
     ],
+    "tinygrad_edu.nn.parallel": ["DistributedDataParallel"],
     "tinygrad_edu.nn.functional": [
         "linear", "relu", "softmax", "log_softmax", "cross_entropy", "mse_loss", "nll_loss", "conv2d",
         "max_pool2d", "avg_pool2d", "dropout", "binary_cross_entropy", "binary_cross_entropy_with_logits",
@@ -33,11 +35,17 @@ PUBLIC = {
     "tinygrad_edu.optim.lr_scheduler": ["StepLR", "CosineAnnealingLR"],
     "tinygrad_edu.data": [
         "Dataset", "TensorDataset", "DataLoader", "load_digits", "train_test_split", "read_idx",
-        "make_moons", "make_circles", "make_xor", "make_spiral", "make_gaussians",
+        "make_moons", "make_circles", "make_xor", "make_spiral", "make_gaussians", "DistributedSampler",
+    ],
+    "tinygrad_edu.distributed": [
+        "init_process_group", "destroy_process_group", "is_initialized", "is_available", "get_rank",
+        "get_world_size", "ReduceOp", "all_reduce", "broadcast", "barrier", "all_gather_object", "run",
+        "DistributedError",
     ],
     "tinygrad_edu.widgets": ["GraphAnimator"],
     "tinygrad_edu.viz": ["draw", "snapshot", "to_dot", "svg_from_dot", "Drawing", "NOT_COMPUTED"],
-    "tinygrad_edu.exercises": ["check"],
+    "tinygrad_edu.exercises": ["check", "check_function", "reveal", "budget", "fast", "Verdict", "Mistake",
+                               "judge", "judge_function"],
     "tinygrad_edu.ops": ["Op", "vjp", "call", "unbroadcast", "Add", "Mul", "MatMul", "Tanh", "Sum"],
     "tinygrad_edu.backend": ["xp_for", "xp_of", "to_host", "to_device", "register_backend", "DEVICES"],
     "tinygrad_edu.errors": ["ShapeError"],

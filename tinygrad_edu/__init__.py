@@ -52,8 +52,9 @@ from .tensor import (
 )
 from .tensor import FUNCTION_FORMS as _FUNCTION_FORMS
 from .viz import draw, snapshot
-from . import data, nn, optim
+from . import data, distributed, nn, optim
 from .io import load, save
+from .static import Graph, jit, load_graph, trace
 from .training import fit
 
 __all__ = ["Value", "name_scope", "draw", "snapshot"]
@@ -64,8 +65,9 @@ __all__ += [
     "stack", "split", "chunk", "where", "maximum", "minimum", "matmul", "gather", "pad", "broadcast_to",
     "float32", "float64", "int32", "int64", "bool_",
 ]
-__all__ += ["nn", "optim", "data", "save", "load"]
+__all__ += ["nn", "optim", "data", "distributed", "save", "load"]
 __all__ += ["fit"]
+__all__ += ["Graph", "jit", "load_graph", "trace"]
 __all__ += ["conv2d", "max_pool2d", "avg_pool2d", "dropout", "einsum"]
 globals().update(_FUNCTION_FORMS)
 __all__ += list(_FUNCTION_FORMS)

@@ -1,145 +1,140 @@
-"""`save`/`load` for state dicts and other plain data, in a file that can never run code.
+"""`save`/`load` for checkpoints: state dicts and other plain data, in a safetensors file.
 
-Format: a zip archive holding `header.json` (the structure: dicts, lists, numbers, strings,
-with a placeholder for every array) and one `.npy` member per array, written and read with
-`allow_pickle=False`. Why not pickle: unpickling a file from the internet runs whatever code
-the file asks for. Saving writes a temporary file next to the target and renames it into place,
-so a crash mid-save leaves the previous checkpoint intact.
+Every array or Tensor in the object becomes one safetensors array named by where it sits
+(`model.0.weight`); everything else (dicts, lists, tuples, numbers, strings, None) becomes a JSON tree
+in the file's metadata whose leaves name those arrays. So PyTorch reads the same file with
+`safetensors.torch.load_file`: a saved `model.state_dict()` loads into the same PyTorch model with
+`load_state_dict`. Loading never runs code and checks the whole file first (archive.py); a damaged
+file is one `FileFormatError` naming the file.
+
+Checkpoints in the zip format that tinygrad_edu wrote before (version 1) still load, through a reader
+just as strict (legacy_checkpoint.py); saving what they hold converts them.
 """
-import json
-import os
-import tempfile
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
+from . import archive, legacy_checkpoint
+from .archive import FileFormatError
 from .backend import XP_BY_TYPE
 from .tensor import Tensor, to_numpy
 
 FORMAT = "tinygrad_edu.checkpoint"
-VERSION = 1
-_HEADER = "header.json"
+VERSION = 2
+
+
+def _where(parts: tuple) -> str:
+    return "obj" + "".join(f"[{p!r}]" for p in parts)
 
 
 class _Encoder:
-    """Turns a nested object into a JSON-able tree plus a list of arrays referenced from it."""
+    """Turns a nested object into a JSON-able tree plus the arrays it names."""
 
     def __init__(self):
-        self.arrays = []
+        self.arrays = {}
 
-    def _array_ref(self, x):
+    def _array_ref(self, x, parts: tuple) -> str:
         array = to_numpy(x)
-        if array.dtype.hasobject:
-            raise TypeError(f"save: cannot store an object array (dtype {array.dtype}): only numeric data")
-        self.arrays.append(array)
-        return f"a{len(self.arrays) - 1}"
+        if array.dtype.kind not in "biuf":
+            raise TypeError(f"save: cannot store an array of dtype {array.dtype} at {_where(parts)}: "
+                            "only bool, integer and floating point data")
+        base = ".".join(str(p) for p in parts) or "obj"
+        base = base.encode("utf-8", "backslashreplace").decode("utf-8")  # lone surrogates in keys
+        name, n = base, 1
+        while name in self.arrays or name == "__metadata__":
+            name, n = f"{base}~{n}", n + 1
+        self.arrays[name] = array
+        return name
 
-    def encode(self, obj, where="obj"):
+    def encode(self, obj, parts: tuple = ()):
         if obj is None or isinstance(obj, (bool, int, float, str)):
             return obj
         if isinstance(obj, np.generic):
             return obj.item()
         if isinstance(obj, Tensor):
-            return {"tensor": self._array_ref(obj), "requires_grad": bool(obj.requires_grad)}
+            return {"tensor": self._array_ref(obj, parts), "requires_grad": bool(obj.requires_grad)}
         if isinstance(obj, np.ndarray) or type(obj) in XP_BY_TYPE:
-            return {"array": self._array_ref(obj)}
+            return {"array": self._array_ref(obj, parts)}
         if isinstance(obj, (list, tuple)):
-            items = [self.encode(v, f"{where}[{i}]") for i, v in enumerate(obj)]
+            items = [self.encode(v, parts + (i,)) for i, v in enumerate(obj)]
             return {"list" if isinstance(obj, list) else "tuple": items}
         if isinstance(obj, dict):
             for k in obj:
                 if not isinstance(k, (str, int)) or isinstance(k, bool):
-                    raise TypeError(f"save: dict keys must be str or int, got {k!r} at {where}")
-            return {"dict": [[k, self.encode(v, f"{where}[{k!r}]")] for k, v in obj.items()]}
-        raise TypeError(f"save: cannot store {type(obj).__name__} at {where}; expected dicts, lists, "
+                    raise TypeError(f"save: dict keys must be str or int, got {k!r} at {_where(parts)}")
+            return {"dict": [[k, self.encode(v, parts + (k,))] for k, v in obj.items()]}
+        raise TypeError(f"save: cannot store {type(obj).__name__} at {_where(parts)}; expected dicts, lists, "
                         "tuples, numbers, strings, None, arrays or Tensors")
 
 
-def save(obj, path):
-    """Write `obj` (e.g. `{"model": model.state_dict(), "optimizer": opt.state_dict()}`) to `path`."""
-    path = Path(path)
+def save(obj, path) -> None:
+    """Write `obj` (e.g. `{"model": model.state_dict(), "optimizer": opt.state_dict()}`) to `path`,
+    atomically: a crash mid-save leaves the previous file intact."""
     encoder = _Encoder()
     tree = encoder.encode(obj)
-    header = {"format": FORMAT, "version": VERSION, "tree": tree}
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as zf:
-            zf.writestr(_HEADER, json.dumps(header))
-            for i, array in enumerate(encoder.arrays):
-                with zf.open(f"a{i}.npy", "w", force_zip64=True) as member:
-                    np.lib.format.write_array(member, array, allow_pickle=False)
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    archive.write(path, encoder.arrays, tree, FORMAT, VERSION)
 
 
 class _Decoder:
-    """Rebuilds the object from the header tree, reading each array only through `allow_pickle=False`."""
+    """Rebuilds the object from the tree, checking every node; a bad one is a FileFormatError."""
 
-    def __init__(self, path, zf):
-        self.path, self.zf, self.members = path, zf, set(zf.namelist())
+    def __init__(self, path, arrays: dict):
+        self.path, self.arrays = path, arrays
 
-    def fail(self, where, msg):
-        raise ValueError(f"load: {self.path} is corrupt at {where}: {msg}")
+    def fail(self, parts: tuple, problem: str):
+        raise FileFormatError(self.path, f"structure at {_where(parts)}: {problem}")
 
-    def array(self, name, where):
-        if not isinstance(name, str) or f"{name}.npy" not in self.members:
-            self.fail(where, f"refers to array {name!r}, which the file does not contain")
-        try:
-            with self.zf.open(f"{name}.npy") as member:
-                return np.lib.format.read_array(member, allow_pickle=False)
-        except ValueError as err:
-            self.fail(where, f"array {name!r} cannot be read without running code or is damaged ({err})")
+    def array(self, name, parts: tuple) -> np.ndarray:
+        if not isinstance(name, str) or name not in self.arrays:
+            self.fail(parts, f"refers to array {name!r}, which the file does not contain")
+        return self.arrays[name]
 
-    def decode(self, node, where="obj"):
+    def decode(self, node, parts: tuple = ()):
         if node is None or isinstance(node, (bool, int, float, str)):
             return node
         if not isinstance(node, dict) or not node:
-            self.fail(where, f"unexpected entry {node!r}")
+            self.fail(parts, f"unexpected entry {archive.short(node)}")
         tag = next(iter(node))
-        if tag == "tensor":
-            return Tensor(self.array(node["tensor"], where), requires_grad=bool(node.get("requires_grad")))
+        if tag == "tensor" and set(node) == {"tensor", "requires_grad"}:
+            return self.tensor(node, parts)
+        if len(node) != 1:
+            self.fail(parts, f"entry has keys {sorted(node)}, expected one")
+        value = node[tag]
         if tag == "array":
-            return self.array(node["array"], where)
-        if tag in ("list", "tuple") and isinstance(node[tag], list):
-            items = [self.decode(v, f"{where}[{i}]") for i, v in enumerate(node[tag])]
+            return self.array(value, parts)
+        if tag in ("list", "tuple") and isinstance(value, list):
+            items = [self.decode(v, parts + (i,)) for i, v in enumerate(value)]
             return items if tag == "list" else tuple(items)
-        if tag == "dict" and isinstance(node["dict"], list):
-            out = {}
-            for pair in node["dict"]:
-                if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], (str, int))):
-                    self.fail(where, f"bad dict entry {pair!r}")
-                out[pair[0]] = self.decode(pair[1], f"{where}[{pair[0]!r}]")
-            return out
-        self.fail(where, f"unknown entry kind {tag!r}")
+        if tag == "dict" and isinstance(value, list):
+            return self.dict(value, parts)
+        self.fail(parts, f"unknown entry {archive.short(node)}")
+
+    def tensor(self, node, parts: tuple) -> Tensor:
+        array, requires_grad = self.array(node["tensor"], parts), node["requires_grad"]
+        if not isinstance(requires_grad, bool) or requires_grad and array.dtype.kind != "f":
+            self.fail(parts, f"requires_grad={requires_grad!r} for a tensor of dtype {array.dtype}")
+        return Tensor(array, requires_grad=requires_grad)
+
+    def dict(self, pairs: list, parts: tuple) -> dict:
+        out = {}
+        for pair in pairs:
+            if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], (str, int))
+                    and not isinstance(pair[0], bool)):
+                self.fail(parts, f"bad dict entry {archive.short(pair)}")
+            if pair[0] in out:
+                self.fail(parts, f"key {pair[0]!r} appears twice")
+            out[pair[0]] = self.decode(pair[1], parts + (pair[0],))
+        return out
 
 
 def load(path):
-    """Read a file written by `save`. Raises a ValueError naming the file if it is not one or is damaged."""
+    """Read a checkpoint written by `save` (or by an older tinygrad_edu). Arrays come back as NumPy arrays,
+    Tensors as Tensors; a file that is damaged or not a checkpoint raises FileFormatError (a ValueError)."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"load: no such file: {path}")
-    try:
-        with zipfile.ZipFile(path) as zf:
-            bad = zf.testzip()
-            if bad is not None:
-                raise ValueError(f"load: {path} is corrupt: member {bad!r} fails its checksum")
-            if _HEADER not in zf.namelist():
-                raise ValueError(f"load: {path} is not a tinygrad_edu checkpoint (no {_HEADER} inside)")
-            try:
-                header = json.loads(zf.read(_HEADER).decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as err:
-                raise ValueError(f"load: {path} has an unreadable {_HEADER} ({err})") from err
-            if not isinstance(header, dict) or header.get("format") != FORMAT:
-                raise ValueError(f"load: {path} is not a tinygrad_edu checkpoint (format field missing)")
-            if header.get("version") != VERSION:
-                raise ValueError(f"load: {path} has format version {header.get('version')!r}; "
-                                 f"this tinygrad_edu reads version {VERSION}")
-            return _Decoder(path, zf).decode(header.get("tree"))
-    except zipfile.BadZipFile as err:
-        raise ValueError(f"load: {path} is truncated or not a checkpoint file ({err})") from err
+    if legacy_checkpoint.is_legacy(path):
+        arrays, tree = legacy_checkpoint.read(path)
+    else:
+        arrays, tree = archive.read(path, FORMAT, (VERSION,))
+    return _Decoder(path, arrays).decode(tree)

@@ -140,7 +140,7 @@ class _StrictFunction:
         if self._fn not in _HOST_TRANSFERS:
             _refuse_host(args)
             _refuse_host(kwargs.values())
-        return _wrap(self._fn(*_unwrap(args), **_unwrap(kwargs)))
+        return _wrap(self._fn(*_unwrap(args), **{k: _unwrap(v) for k, v in kwargs.items()}))  # out= too
 
     def __getattr__(self, name):
         return _StrictFunction(getattr(self._fn, name))

@@ -1,5 +1,5 @@
 """Neural-network building blocks with PyTorch's names: Module, layers, losses, init, functional."""
-from . import functional, init, utils
+from . import functional, init, parallel, utils
 from .activation import GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from .attention import MultiheadAttention
 from .containers import ModuleDict, ModuleList, Sequential
@@ -29,3 +29,4 @@ __all__ = [
     "MultiheadAttention", "MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
     "HingeEmbeddingLoss", "MultiMarginLoss",
 ]
+__all__ += ["parallel"]

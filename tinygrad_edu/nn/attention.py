@@ -1,6 +1,7 @@
 """MultiheadAttention, with PyTorch's parameter layout (in_proj_weight, out_proj) and masks."""
 from ..backend import xp_of
 from ..tensor import Tensor
+from ..tensor.args import int_arg
 from . import functional as F
 from . import init
 from .linear import Linear, empty_parameter
@@ -18,6 +19,8 @@ class MultiheadAttention(Module):
 
     def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, batch_first=False):
         super().__init__()
+        embed_dim = int_arg(embed_dim, "MultiheadAttention", "embed_dim")
+        num_heads = int_arg(num_heads, "MultiheadAttention", "num_heads", minimum=1)
         if embed_dim % num_heads:
             raise ValueError(f"MultiheadAttention: embed_dim ({embed_dim}) must be divisible by num_heads "
                              f"({num_heads})")

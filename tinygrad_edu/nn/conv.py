@@ -1,13 +1,20 @@
-"""Convolution and pooling layers; the arithmetic lives in `tinygrad_edu.functional_conv`."""
+"""Convolution and pooling layers; the arithmetic lives in `tinygrad_edu.tensor.conv` (and F.conv1d)."""
+import numbers
+
 from ..tensor import avg_pool2d, conv2d, max_pool2d
+from ..tensor.args import int_arg, ints
 from . import functional as F
 from . import init
 from .linear import empty_parameter
 from .module import Module
 
 
-def _pair(v):
-    return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
+def _kernel(value, n: int, name: str) -> tuple:
+    """kernel_size as n ints >= 1 (one int stands for all n)."""
+    sizes = ints((value,) * n if isinstance(value, numbers.Integral) else value, name, "kernel_size")
+    if len(sizes) != n or min(sizes) < 1:
+        raise ValueError(f"{name}: kernel_size must be an int >= 1 or {n} of them, got {value!r}")
+    return sizes
 
 
 class _ConvNd(Module):
@@ -16,6 +23,9 @@ class _ConvNd(Module):
     def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias):
         super().__init__()
         name = type(self).__name__
+        in_channels = int_arg(in_channels, name, "in_channels")
+        out_channels = int_arg(out_channels, name, "out_channels")
+        groups = int_arg(groups, name, "groups", minimum=1)
         if in_channels % groups or out_channels % groups:
             raise ValueError(f"{name}: in_channels ({in_channels}) and out_channels ({out_channels}) "
                              f"must both be divisible by groups ({groups})")
@@ -45,7 +55,8 @@ class Conv1d(_ConvNd):
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
                  bias=True):
-        super().__init__(in_channels, out_channels, (kernel_size,), stride, padding, dilation, groups, bias)
+        kernel = _kernel(kernel_size, 1, "Conv1d")
+        super().__init__(in_channels, out_channels, kernel, stride, padding, dilation, groups, bias)
 
     def forward(self, x):
         return F.conv1d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
@@ -56,7 +67,7 @@ class Conv2d(_ConvNd):
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
                  bias=True):
-        kernel = _pair(kernel_size)
+        kernel = _kernel(kernel_size, 2, "Conv2d")
         super().__init__(in_channels, out_channels, kernel, stride, padding, dilation, groups, bias)
 
     def forward(self, x):

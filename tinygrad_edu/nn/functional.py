@@ -4,11 +4,13 @@ Everything here is composed from Tensor ops, so autograd, drawings and (later) t
 small steps a layer is made of. Convolution, pooling and dropout come from the conv module.
 """
 import math
+import numbers
 
 import numpy as np
 
 from ..backend import xp_of
-from ..tensor import Tensor, avg_pool2d, conv2d, dropout, max_pool2d, stack
+from ..errors import ShapeError
+from ..tensor import Tensor, avg_pool2d, conv2d, dropout, expect_tensor, max_pool2d, stack
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -31,8 +33,11 @@ __all__ = [
 
 def linear(x, weight, bias=None):
     """x @ weight.T + bias, with weight of shape (out_features, in_features)."""
+    expect_tensor(x, "linear")
+    if x.ndim == 0:
+        raise ShapeError(f"linear: expected an input of shape (..., {weight.shape[1]}), got a 0-d tensor")
     if x.shape[-1] != weight.shape[1]:
-        raise ValueError(f"linear: input has {x.shape[-1]} features (shape {tuple(x.shape)}), "
+        raise ShapeError(f"linear: input has {x.shape[-1]} features (shape {tuple(x.shape)}), "
                          f"weight expects {weight.shape[1]} (shape {tuple(weight.shape)})")
     out = x @ weight.T
     return out + bias if bias is not None else out
@@ -41,6 +46,9 @@ def linear(x, weight, bias=None):
 def bilinear(x1, x2, weight, bias=None):
     """y[n, o] = x1[n] @ weight[o] @ x2[n] + bias[o], with weight of shape (out, in1, in2)."""
     out_f, in1, in2 = weight.shape
+    if x1.ndim == 0 or x2.ndim == 0:
+        raise ShapeError(f"bilinear: expected inputs of shapes (..., {in1}) and (..., {in2}), got "
+                         f"{x1.shape} and {x2.shape}")
     if x1.shape[-1] != in1 or x2.shape[-1] != in2:
         raise ValueError(f"bilinear: inputs have {x1.shape[-1]} and {x2.shape[-1]} features, "
                          f"weight of shape {tuple(weight.shape)} expects {in1} and {in2}")
@@ -105,7 +113,7 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
     axes = (0,) + tuple(range(2, x.ndim))
     shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
     if training:
-        count = x.array.size // x.shape[1]
+        count = math.prod(x.shape) // x.shape[1] if x.shape[1] else math.prod(x.shape[:1] + x.shape[2:])
         if count < 2:
             raise ValueError(f"batch_norm: need more than 1 value per channel in training, "
                              f"got input {tuple(x.shape)}")
@@ -217,11 +225,60 @@ def adaptive_avg_pool2d(x, output_size):
 
 
 def conv1d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    """A 1-D convolution is a 2-D one over a height-1 image: (N, C, L) -> (N, C, 1, L)."""
-    if x.ndim != 3 or weight.ndim != 3:
-        raise ValueError(f"conv1d: expected input (N, C, L) and weight (O, C/groups, K), "
-                         f"got {tuple(x.shape)} and {tuple(weight.shape)}")
-    out = conv2d(x.reshape(x.shape[0], x.shape[1], 1, x.shape[2]),
-                 weight.reshape(weight.shape[0], weight.shape[1], 1, weight.shape[2]), bias,
-                 stride=(1, stride), padding=(0, padding), dilation=(1, dilation), groups=groups)
-    return out.reshape(out.shape[0], out.shape[1], out.shape[3])
+    """A 1-D convolution is a 2-D one over a height-1 image: (N, C, L) -> (N, C, 1, L); (C, L) is one
+    unbatched sequence. Everything is checked here first, so every message speaks of conv1d and of the
+    shapes the caller made, never of the 2-D ones built for conv2d."""
+    expect_tensor(x, "conv1d")
+    expect_tensor(weight, "conv1d", "weight")
+    if x.ndim not in (2, 3) or weight.ndim != 3:
+        raise ShapeError(f"conv1d: expected input (N, C, L) or (C, L) and weight (out_channels, "
+                         f"in_channels/groups, kernel_size), got {x.shape} and {weight.shape}")
+    batch = x if x.ndim == 3 else x.reshape(1, *x.shape)
+    groups = _conv1d_check(batch, x.shape, weight, bias, groups)
+    stride, dilation = _single(stride, "stride", 1), _single(dilation, "dilation", 1)
+    if not isinstance(padding, str):
+        padding = _single(padding, "padding", 0)
+    elif padding not in ("same", "valid") or padding == "same" and stride != 1:
+        raise ValueError(f"conv1d: padding must be an int >= 0, 'valid' or 'same' (with stride 1), got "
+                         f"{padding!r} with stride {stride}")
+    span = dilation * (weight.shape[2] - 1) + 1
+    length = batch.shape[2] + (2 * padding if isinstance(padding, int) else 0)
+    if padding != "same" and span > length:
+        raise ShapeError(f"conv1d: kernel size {weight.shape[2]} (dilated {span}) is longer than the padded "
+                         f"input length {length} (input {x.shape})")
+    images = batch.reshape(batch.shape[0], batch.shape[1], 1, batch.shape[2])
+    kernels = weight.reshape(weight.shape[0], weight.shape[1], 1, weight.shape[2])
+    out = conv2d(images, kernels, bias, stride=(1, stride), dilation=(1, dilation), groups=groups,
+                 padding=padding if isinstance(padding, str) else (0, padding))
+    out = out.reshape(out.shape[0], out.shape[1], out.shape[3])
+    return out if x.ndim == 3 else out.reshape(out.shape[1:])
+
+
+def _conv1d_check(batch, shape, weight, bias, groups) -> int:
+    """conv1d's channels, groups, bias and dtypes, reported with the caller's own shapes; returns groups."""
+    groups = _single(groups, "groups", 1)
+    out_channels, group_channels = weight.shape[:2]
+    if out_channels % groups:
+        raise ShapeError(f"conv1d: weight {weight.shape} has {out_channels} output channels, which "
+                         f"groups={groups} does not divide")
+    if group_channels * groups != batch.shape[1]:
+        raise ShapeError(f"conv1d: input {shape} has {batch.shape[1]} channels, but weight {weight.shape} "
+                         f"with groups={groups} expects {group_channels * groups}")
+    if bias is not None:
+        expect_tensor(bias, "conv1d", "bias")
+        if bias.shape != (out_channels,):
+            raise ShapeError(f"conv1d: bias must have shape ({out_channels},) for weight {weight.shape}, "
+                             f"got {bias.shape}")
+    tensors = [batch, weight] + ([] if bias is None else [bias])
+    if batch.dtype.kind != "f" or len({t.dtype for t in tensors}) > 1:
+        raise TypeError(f"conv1d: input, weight and bias must share one floating point dtype, got "
+                        f"{', '.join(str(t.dtype) for t in tensors)}")
+    return groups
+
+
+def _single(value, what: str, minimum: int) -> int:
+    """conv1d's stride, padding, dilation and groups: an int (or a 1-tuple of one, as PyTorch allows)."""
+    v = value[0] if isinstance(value, (tuple, list)) and len(value) == 1 else value
+    if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < minimum:
+        raise ValueError(f"conv1d: {what} must be an int >= {minimum}, got {value!r}")
+    return int(v)

@@ -5,6 +5,7 @@ steady for tanh/sigmoid layers, Kaiming for ReLU layers (which zero half the sig
 Random numbers come from the generator that `tinygrad_edu.manual_seed` seeds, so lessons repeat.
 """
 import math
+import warnings
 
 import numpy as np
 
@@ -82,12 +83,24 @@ def _kaiming_std(tensor, a, mode, nonlinearity):
     return calculate_gain(nonlinearity, a) / math.sqrt(fan)
 
 
+def _no_elements(tensor) -> bool:
+    """PyTorch's rule: Kaiming init of a tensor with no elements (Linear(0, 3)) warns and does nothing."""
+    if tensor.array.size:
+        return False
+    warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
+    return True
+
+
 def kaiming_uniform_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu"):
+    if _no_elements(tensor):
+        return tensor
     bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity)
     return uniform_(tensor, -bound, bound)
 
 
 def kaiming_normal_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu"):
+    if _no_elements(tensor):
+        return tensor
     return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity))
 
 
@@ -95,5 +108,6 @@ def default_linear_init_(weight, bias):
     """PyTorch's default for Linear and Conv: weights ~ U(±1/sqrt(fan_in)), and the same bound for bias."""
     kaiming_uniform_(weight, a=math.sqrt(5))
     if bias is not None:
-        bound = 1 / math.sqrt(calculate_fan_in_and_fan_out(weight)[0])
+        fan_in = calculate_fan_in_and_fan_out(weight)[0]
+        bound = 1 / math.sqrt(fan_in) if fan_in else 0.0
         uniform_(bias, -bound, bound)

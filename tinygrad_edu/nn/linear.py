@@ -3,6 +3,7 @@ import math
 
 import numpy as np
 
+from ..tensor.args import int_arg
 from ..tensor.dtypes import DEFAULT_FLOAT
 from . import functional as F
 from . import init
@@ -30,7 +31,8 @@ class Linear(Module):
 
     def __init__(self, in_features, out_features, bias=True):
         super().__init__()
-        self.in_features, self.out_features = in_features, out_features
+        self.in_features = int_arg(in_features, "Linear", "in_features")
+        self.out_features = int_arg(out_features, "Linear", "out_features")
         self.weight = empty_parameter(out_features, in_features)
         self.register_parameter("bias", empty_parameter(out_features) if bias else None)
         init.default_linear_init_(self.weight, self.bias)
@@ -48,10 +50,12 @@ class Bilinear(Module):
 
     def __init__(self, in1_features, in2_features, out_features, bias=True):
         super().__init__()
-        self.in1_features, self.in2_features, self.out_features = in1_features, in2_features, out_features
+        self.in1_features = int_arg(in1_features, "Bilinear", "in1_features")
+        self.in2_features = int_arg(in2_features, "Bilinear", "in2_features")
+        self.out_features = int_arg(out_features, "Bilinear", "out_features")
         self.weight = empty_parameter(out_features, in1_features, in2_features)
         self.register_parameter("bias", empty_parameter(out_features) if bias else None)
-        bound = 1 / math.sqrt(in1_features)
+        bound = 1 / math.sqrt(in1_features) if in1_features else 0.0
         init.uniform_(self.weight, -bound, bound)
         if self.bias is not None:
             init.uniform_(self.bias, -bound, bound)
@@ -72,10 +76,11 @@ class Flatten(Module):
         self.start_dim, self.end_dim = start_dim, end_dim
 
     def forward(self, x):
-        start = self.start_dim % x.ndim
-        end = self.end_dim % x.ndim
-        shape = tuple(x.shape)
-        return x.reshape(*shape[:start], math.prod(shape[start:end + 1]), *shape[end + 1:])
+        ndim = max(x.ndim, 1)  # a 0-d input counts as one axis, as in torch.flatten
+        if not (-ndim <= self.start_dim < ndim and -ndim <= self.end_dim < ndim):
+            raise IndexError(f"Flatten: start_dim={self.start_dim}, end_dim={self.end_dim} are out of range "
+                             f"for an input of shape {x.shape} ({x.ndim} dimensions)")
+        return x.flatten(self.start_dim, self.end_dim)
 
     def extra_repr(self):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

@@ -3,9 +3,12 @@
 Class-index targets are turned into one-hot constants, so the loss is an ordinary product
 and sum that the graph drawing can show step by step.
 """
+from typing import Callable
+
 import numpy as np
 
 from ..backend import xp_of
+from ..errors import ShapeError
 from ..tensor import Tensor
 from .module import Module
 
@@ -58,6 +61,8 @@ def _classes_last(x):
 def _nll_from_log_probs(name, logp, target, weight, ignore_index, reduction, label_smoothing=0.0):
     """Shared by nll_loss and cross_entropy: logp is (N, C, ...) log-probabilities, target class indices."""
     check_reduction(name, reduction)
+    if logp.ndim == 0:
+        raise ShapeError(f"{name}: expected an input of shape (N, C, ...) or (C,), got a 0-d tensor")
     C = logp.shape[1] if logp.ndim > 1 else logp.shape[0]
     t = target.array if isinstance(target, Tensor) else np.asarray(target)
     xp = xp_of(logp.array)
@@ -205,7 +210,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, reduction="me
 
 # ----- the same losses as modules: each stores its options and calls the function above -----
 class _Loss(Module):
-    function = None
+    function: Callable
 
     def __init__(self, reduction="mean", **options):
         super().__init__()

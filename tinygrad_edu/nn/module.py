@@ -6,8 +6,10 @@ name scope named after the attribute it lives in (or its class), so graph drawin
 each layer into one box.
 """
 from collections import OrderedDict, namedtuple
+from collections.abc import Mapping
 
 from ..backend import device_of, normalize_device, to_device, xp_for
+from ..errors import ShapeError
 from ..optim.optimizer import zero_grads
 from ..tensor import name_scope, to_numpy
 from ..tensor.dtypes import to_dtype
@@ -217,24 +219,42 @@ class Module:
         return out
 
     def load_state_dict(self, state_dict, strict=True):
-        """Copy values into this module's tensors in place, checking names and shapes.
+        """Copy values into this module's tensors in place, after checking names, shapes and dtypes.
 
-        With `strict=True` missing or unexpected keys are an error; shape mismatches always are.
-        """
+        With `strict=True` missing or unexpected keys are an error; shape mismatches and non-numeric
+        values always are. Everything is checked (and converted) before anything is written, so after
+        an error the module keeps every value it had."""
+        name = type(self).__name__
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"{name}.load_state_dict: expected a dict of name -> tensor, "
+                            f"got {type(state_dict).__name__}")
         own = self.state_dict()
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
-        name = type(self).__name__
         if strict and (missing or unexpected):
-            raise KeyError(f"{name}.load_state_dict: missing keys {missing}, unexpected keys {unexpected}")
+            raise KeyError(f"{name}.load_state_dict: missing keys {missing}, unexpected keys {unexpected}; "
+                           "nothing was loaded")
+        values, wrong_type, mismatches = {}, [], []
         for key, target in own.items():
             if key not in state_dict:
                 continue
             value = to_numpy(state_dict[key])
-            if value.shape != target.array.shape:
-                raise ValueError(f"{name}.load_state_dict: size mismatch for {key!r}: the checkpoint has "
-                                 f"shape {value.shape}, this model has {target.array.shape}")
-            target.array[...] = to_device(value.astype(target.array.dtype), device_of(target.array))
+            if value.dtype.kind not in "biuf":
+                wrong_type.append(f"{key!r} holds dtype {value.dtype}")
+            elif value.shape != target.array.shape:
+                mismatches.append(f"size mismatch for {key!r}: the checkpoint has shape {value.shape}, "
+                                  f"this model has {target.array.shape}")
+            else:
+                values[key] = value
+        if wrong_type:
+            raise TypeError(f"{name}.load_state_dict: {', '.join(wrong_type)}, not numbers; "
+                            "nothing was loaded")
+        if mismatches:
+            raise ShapeError(f"{name}.load_state_dict: {'; '.join(mismatches)}; nothing was loaded")
+        converted = [(own[key], to_device(v.astype(own[key].array.dtype), device_of(own[key].array)))
+                     for key, v in values.items()]
+        for target, value in converted:  # nothing below can fail: every value is ready
+            target.array[...] = value
         return IncompatibleKeys(missing, unexpected)
 
     # ---- printing -----------------------------------------------------------------------------

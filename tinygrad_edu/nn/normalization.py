@@ -1,7 +1,10 @@
 """BatchNorm1d/2d and LayerNorm: normalize activations so deep nets train with larger steps."""
+import numbers
+
 import numpy as np
 
 from ..tensor import Tensor
+from ..tensor.args import int_arg, ints
 from ..tensor.dtypes import DEFAULT_FLOAT
 from . import functional as F
 from . import init
@@ -12,11 +15,12 @@ from .module import Module
 class _BatchNorm(Module):
     """Per-channel normalization over the batch, with running statistics for eval mode."""
 
-    expected_ndim = (2, 3)
+    expected_ndim: tuple[int, ...] = (2, 3)
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
                  bias=True):
         super().__init__()
+        num_features = int_arg(num_features, type(self).__name__, "num_features")
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         self.register_parameter("weight", empty_parameter(num_features) if affine else None)
@@ -61,7 +65,10 @@ class LayerNorm(Module):
 
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True):
         super().__init__()
-        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        given = (normalized_shape,) if isinstance(normalized_shape, numbers.Integral) else normalized_shape
+        shape = ints(given, "LayerNorm", "normalized_shape", normalized_shape)
+        if any(s < 0 for s in shape):
+            raise ValueError(f"LayerNorm: normalized_shape must hold sizes >= 0, got {normalized_shape!r}")
         self.normalized_shape, self.eps, self.elementwise_affine = shape, eps, elementwise_affine
         self.register_parameter("weight", empty_parameter(*shape) if elementwise_affine else None)
         self.register_parameter("bias", empty_parameter(*shape) if elementwise_affine and bias else None)

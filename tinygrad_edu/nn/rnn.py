@@ -7,7 +7,9 @@ done for all time steps in one matrix product; only the recurrent part runs per 
 import math
 
 from ..backend import xp_of
-from ..tensor import Tensor, cat, dropout, stack
+from ..errors import ShapeError
+from ..tensor import Tensor, cat, dropout, expect_tensor, stack
+from ..tensor.args import int_arg
 from . import init
 from .linear import empty_parameter
 from .module import Module
@@ -24,6 +26,10 @@ class _RNNBase(Module):
         name = type(self).__name__
         if not isinstance(num_layers, int) or num_layers < 1:
             raise ValueError(f"{name}: num_layers must be a positive int, got {num_layers!r}")
+        input_size = int_arg(input_size, name, "input_size", minimum=1)
+        hidden_size = int_arg(hidden_size, name, "hidden_size", minimum=1)
+        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout <= 1:
+            raise ValueError(f"{name}: dropout must be a probability in [0, 1], got {dropout!r}")
         self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
         self.bias, self.batch_first, self.dropout = bias, batch_first, dropout
         self.bidirectional, self.directions = bidirectional, 2 if bidirectional else 1
@@ -54,9 +60,13 @@ class _RNNBase(Module):
     def _prepare(self, x):
         """Return input as (L, N, H_in) and whether it was unbatched."""
         name = type(self).__name__
+        expect_tensor(x, name)
         if x.ndim not in (2, 3) or x.shape[-1] != self.input_size:
-            raise ValueError(f"{name}: expected input (L, N, {self.input_size}) (or batch_first or "
+            raise ShapeError(f"{name}: expected input (L, N, {self.input_size}) (or batch_first or "
                              f"unbatched), got shape {tuple(x.shape)}")
+        if x.shape[1 if self.batch_first and x.ndim == 3 else 0] == 0:
+            raise ShapeError(f"{name}: expected a sequence of at least one time step, got input of shape "
+                             f"{x.shape}{' (batch_first)' if self.batch_first else ''}")
         if x.ndim == 2:
             return x.reshape(x.shape[0], 1, x.shape[1]), True
         return (x.transpose(0, 1) if self.batch_first else x), False
@@ -160,6 +170,8 @@ class LSTM(_RNNBase):
 
     def forward(self, x, hx=None):
         x, unbatched = self._prepare(x)
+        if hx is not None and not (isinstance(hx, (tuple, list)) and len(hx) == 2):
+            raise TypeError(f"LSTM: the initial state must be a pair (h_0, c_0), got {type(hx).__name__}")
         h0, c0 = (None, None) if hx is None else hx
         h0 = self._initial(h0, x.shape[1], x, unbatched)
         c0 = self._initial(c0, x.shape[1], x, unbatched)

@@ -1,5 +1,6 @@
 """Embedding and Dropout: a lookup table, and the regularizer that zeroes random activations."""
 from ..tensor import dropout
+from ..tensor.args import int_arg
 from . import functional as F
 from . import init
 from .linear import empty_parameter
@@ -11,6 +12,8 @@ class Embedding(Module):
 
     def __init__(self, num_embeddings, embedding_dim, padding_idx=None):
         super().__init__()
+        num_embeddings = int_arg(num_embeddings, "Embedding", "num_embeddings")
+        embedding_dim = int_arg(embedding_dim, "Embedding", "embedding_dim")
         if padding_idx is not None and not -num_embeddings <= padding_idx < num_embeddings:
             raise ValueError(f"Embedding: padding_idx must be within [-{num_embeddings}, {num_embeddings}), "
                              f"got {padding_idx}")

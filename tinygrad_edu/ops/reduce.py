@@ -87,7 +87,13 @@ class Var(Op):
         n = _count(x.shape, axis) - self.attrs["correction"]
         centered = x - x.mean(axis=axis, keepdims=True)
         g = g if self.attrs["keepdims"] else g.reshape(keepdims_shape(x.shape, axis))
-        return (g * centered * (2 / n),)
+        return (g * centered * (2 / n if n > 0 else float("nan")),)  # no degrees of freedom: NaN, as forward
+
+
+def _shift(x, axis):
+    """What softmax-like ops subtract so exp() never overflows: the max along `axis`. An empty tensor has
+    no max (NumPy raises) and nothing that could overflow, so it is shifted by zeros of the same shape."""
+    return x.max(axis=axis, keepdims=True) if x.size else x.sum(axis=axis, keepdims=True)
 
 
 class LogSumExp(Op):
@@ -99,7 +105,7 @@ class LogSumExp(Op):
 
     def forward(self, xp, x):
         axis, keepdims = self.attrs["axis"], self.attrs["keepdims"]
-        m = x.max(axis=axis, keepdims=True)
+        m = _shift(x, axis)
         m = xp.where(xp.isfinite(m), m, 0)
         total = xp.exp(x - m).sum(axis=axis, keepdims=keepdims)
         return xp.log(total) + (m if keepdims else xp.squeeze(m, axis=axis))
@@ -119,7 +125,7 @@ class Softmax(Op):
 
     def forward(self, xp, x):
         axis = self.attrs["axis"]
-        e = xp.exp(x - x.max(axis=axis, keepdims=True))
+        e = xp.exp(x - _shift(x, axis))
         return e / e.sum(axis=axis, keepdims=True)
 
     def backward(self, xp, g, x, *, out):
@@ -134,7 +140,7 @@ class LogSoftmax(Op):
 
     def forward(self, xp, x):
         axis = self.attrs["axis"]
-        shifted = x - x.max(axis=axis, keepdims=True)
+        shifted = x - _shift(x, axis)
         return shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
 
     def backward(self, xp, g, x, *, out):

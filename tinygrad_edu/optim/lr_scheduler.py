@@ -36,6 +36,15 @@ class LRScheduler:
         return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
 
     def load_state_dict(self, state_dict):
+        """Restore the schedule's position; only the names `state_dict()` gives are accepted (the file can
+        neither replace the optimizer nor add attributes), checked before anything changes."""
+        own, name = self.state_dict(), type(self).__name__
+        if not isinstance(state_dict, dict):
+            raise TypeError(f"{name}.load_state_dict: expected a dict, got {type(state_dict).__name__}")
+        unexpected, missing = set(state_dict) - set(own), set(own) - set(state_dict)
+        if unexpected or missing:
+            raise ValueError(f"{name}.load_state_dict: unexpected keys {sorted(unexpected, key=str)}, "
+                             f"missing keys {sorted(missing)}; nothing was loaded")
         self.__dict__.update(state_dict)
 
 

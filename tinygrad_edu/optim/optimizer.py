@@ -5,9 +5,12 @@ parameter, on raw arrays, in place. That keeps each update rule as short as its 
 the PyTorch documentation, which it matches step for step.
 """
 import math
+import numbers
 
 from ..backend import xp_of
+from ..errors import ShapeError
 from ..tensor import Tensor, to_numpy
+from ..tensor import core as _core
 
 
 def zero_grads(params, set_to_none=True):
@@ -49,6 +52,12 @@ class Optimizer:
         for p in params:
             if not isinstance(p, Tensor):
                 raise TypeError(f"{name}: params must be Tensors, got {type(p).__name__}")
+        first = {}
+        for i, p in enumerate(params):
+            if id(p) in first:  # it would be stepped twice (PyTorch warns; it will be an error there too)
+                raise ValueError(f"{name}: parameter {i} of the param group is the same tensor as "
+                                 f"parameter {first[id(p)]} (shape {p.shape}); pass each parameter once")
+            first.setdefault(id(p), i)
         seen = {id(p) for g in self.param_groups for p in g["params"]}
         if any(id(p) in seen for p in params):
             raise ValueError(f"{name}: a parameter appears in more than one param group")
@@ -63,6 +72,9 @@ class Optimizer:
     def step(self, closure=None):
         """Apply one update to every parameter that has a gradient; `closure` re-evaluates the loss."""
         loss = closure() if closure is not None else None
+        if _core.recorder is not None:          # tracing a static graph: the update becomes graph nodes
+            _core.recorder.optimizer_step(self)
+            return loss
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is None:
@@ -89,38 +101,35 @@ class Optimizer:
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict):
-        """Restore options and per-parameter state, checking every count and shape against this optimizer."""
-        name = type(self).__name__
+        """Restore options and per-parameter state. Every count, index, shape and dtype is checked
+        against this optimizer first, so after an error it keeps every value it had."""
+        where = f"{type(self).__name__}.load_state_dict"
         if not isinstance(state_dict, dict) or set(state_dict) != {"state", "param_groups"}:
-            raise ValueError(f"{name}.load_state_dict: expected a dict with keys 'state' and 'param_groups'")
-        saved_groups = state_dict["param_groups"]
+            raise ValueError(f"{where}: expected a dict with keys 'state' and 'param_groups'")
+        saved_groups, saved_state = state_dict["param_groups"], state_dict["state"]
+        if not isinstance(saved_groups, (list, tuple)) or not isinstance(saved_state, dict):
+            raise ValueError(f"{where}: 'param_groups' must be a list and 'state' a dict")
         if len(saved_groups) != len(self.param_groups):
-            raise ValueError(f"{name}.load_state_dict: the file has {len(saved_groups)} param groups, "
+            raise ValueError(f"{where}: the file has {len(saved_groups)} param groups, "
                              f"this optimizer has {len(self.param_groups)}")
         params = {}
         for i, (group, saved) in enumerate(zip(self.param_groups, saved_groups)):
-            if len(saved["params"]) != len(group["params"]):
-                raise ValueError(f"{name}.load_state_dict: param group {i} holds {len(saved['params'])} "
+            ids = saved.get("params") if isinstance(saved, dict) else None
+            if not isinstance(ids, (list, tuple)) or not all(type(k) is int for k in ids):
+                raise ValueError(f"{where}: param group {i} has no list of parameter indices")
+            if len(ids) != len(group["params"]):
+                raise ValueError(f"{where}: param group {i} holds {len(ids)} "
                                  f"parameters in the file and {len(group['params'])} here")
-            params.update(zip(saved["params"], group["params"]))
+            for k, p in zip(ids, group["params"]):
+                if k in params:
+                    raise ValueError(f"{where}: parameter index {k} appears twice in the file")
+                params[k] = p
         new_state = {}
-        for key, saved in state_dict["state"].items():
+        for key, saved in saved_state.items():
             if key not in params:
-                raise ValueError(f"{name}.load_state_dict: state for parameter {key} has no parameter here")
-            p = params[key]
-            xp = xp_of(p.array)
-            entry = {}
-            for k, v in saved.items():
-                if isinstance(v, (int, float)):
-                    entry[k] = v
-                    continue
-                v = to_numpy(v)
-                if v.shape != p.array.shape:
-                    raise ValueError(f"{name}.load_state_dict: state[{key}][{k!r}] has shape {v.shape}, "
-                                     f"but parameter {key} has shape {p.array.shape}")
-                entry[k] = xp.asarray(v, dtype=p.array.dtype).copy()
-            new_state[id(p)] = entry
-        for group, saved in zip(self.param_groups, saved_groups):
+                raise ValueError(f"{where}: state for parameter {key!r} has no parameter here")
+            new_state[id(params[key])] = _loaded_state(where, key, saved, params[key])
+        for group, saved in zip(self.param_groups, saved_groups):  # all checked: nothing below can fail
             options = {k: tuple(v) if isinstance(v, list) else v for k, v in saved.items() if k != "params"}
             group.update(options)
         self.state = new_state
@@ -131,6 +140,25 @@ class Optimizer:
             lines.append(f"Parameter Group {i}")
             lines += [f"    {k}: {v}" for k, v in sorted(group.items()) if k != "params"]
         return "\n".join(lines + [")"])
+
+
+def _loaded_state(where: str, key, saved, p: Tensor) -> dict:
+    """One parameter's saved state, checked and converted to arrays like the parameter's."""
+    if not isinstance(saved, dict):
+        raise ValueError(f"{where}: state[{key}] must be a dict, got {type(saved).__name__}")
+    xp, entry = xp_of(p.array), {}
+    for k, v in saved.items():
+        if isinstance(v, numbers.Real):
+            entry[k] = v
+            continue
+        v = to_numpy(v)
+        if v.dtype.kind not in "biuf":
+            raise TypeError(f"{where}: state[{key}][{k!r}] holds dtype {v.dtype}, not numbers")
+        if v.shape != p.array.shape:
+            raise ShapeError(f"{where}: state[{key}][{k!r}] has shape {v.shape}, "
+                             f"but parameter {key} has shape {p.array.shape}")
+        entry[k] = xp.asarray(v, dtype=p.array.dtype).copy()
+    return entry
 
 
 def check_hyper(name, **values):

@@ -14,6 +14,7 @@ their inputs, so a graph has no reference cycles and is released the moment its 
 from heapq import heappop, heappush
 
 from .. import backend
+from ..errors import ShapeError
 from ..ops import vjp
 from . import grad_mode, graph_xp
 from .core import Tensor, _wrap, all_finite
@@ -68,8 +69,22 @@ def _run_hooks(node: Tensor, g, create_graph: bool):
     for hook in node._hooks or ():
         result = hook(g if create_graph else _wrap(_as_array(g, node.array), None, (), False))
         if result is not None:
+            _check_hook_result(hook, node, result)
             g = result if create_graph else result.array
     return g
+
+
+def _check_hook_result(hook, node: Tensor, result) -> None:
+    """A hook's returned gradient replaces the real one, so it must fit the tensor: say so, naming the
+    hook, here rather than inside the backward of some op further down."""
+    name = getattr(hook, "__qualname__", repr(hook))
+    target = f"tensor {node.name!r}" if node.name else "a tensor"
+    if not isinstance(result, Tensor):
+        raise TypeError(f"backward: hook {name} on {target} returned {type(result).__name__}; a hook returns "
+                        f"None or a Tensor of the gradient's shape {node.shape}")
+    if result.shape != node.shape or type(result.array) is not type(node.array):
+        raise ShapeError(f"backward: hook {name} on {target} of shape {node.shape} ({node.device}) returned "
+                         f"a gradient of shape {result.shape} ({result.device}); it must keep both")
 
 
 def _accumulate_leaf(node: Tensor, g, create_graph: bool, handed: set) -> None:

@@ -35,6 +35,9 @@ from .reduce import ReduceMethods
 
 _new = object.__new__
 _creation_counter = itertools.count()
+# While `tinygrad_edu.static.trace` runs a function, the object recording its ops (else None). One global
+# test per op keeps define-by-run mode as fast as before (a few ns of a ~1 µs op).
+recorder: Any = None
 
 
 def _wrap(data, op, parents: tuple, requires_grad: bool) -> "Tensor":
@@ -74,8 +77,12 @@ def _record(op, kind, out, tensors: tuple, requires: bool) -> "Tensor":
     if grad_mode.anomaly:
         _check_finite(op, out, [t.array for t in tensors])
     if requires and grad_mode.enabled and op.differentiable:
-        return _wrap(out, op, tensors, True)
-    return _wrap(out, None, (), False)
+        out = _wrap(out, op, tensors, True)
+    else:
+        out = _wrap(out, None, (), False)
+    if recorder is not None:
+        recorder.record(op, out, tensors)
+    return out
 
 
 def _apply1(op, x: "Tensor") -> "Tensor":
@@ -126,12 +133,29 @@ def _check_finite(op, out, arrays) -> None:
 def _host_array(data, where: str):
     """Python data -> NumPy array plus whether it came from Python numbers (for the float32 default)."""
     from_python = not isinstance(data, (np.ndarray, np.generic))
-    host = np.array(data)
-    if host.dtype == object or host.dtype.kind not in "biuf":
-        raise TypeError(
-            f"{where}: cannot make a tensor from {type(data).__name__} (got NumPy dtype {host.dtype})"
-        )
+    try:
+        host = np.array(data)
+    except ValueError as err:  # nested lists of different lengths
+        raise ValueError(f"{where}: {_ragged(data) or err}") from None
+    dtypes.check_numeric(host.dtype, where, type(data).__name__)
     return host, from_python
+
+
+def _ragged(data):
+    """Where nested sequences stop being rectangular, in PyTorch's words (None if they do not)."""
+    level, dim = [data], 0
+    while level:
+        sequences = [x for x in level if isinstance(x, (list, tuple))]
+        if not sequences:
+            return None
+        if len(sequences) != len(level):
+            return f"nested sequences mix numbers and sequences at dim {dim}"
+        length = len(sequences[0])
+        for x in sequences:
+            if len(x) != length:
+                return f"expected sequence of length {length} at dim {dim} (got {len(x)})"
+        level, dim = [y for x in sequences for y in x], dim + 1
+    return None
 
 
 def expect_tensor(x, where: str, what: str = "input") -> None:
@@ -187,6 +211,7 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
             array = backend.to_device(data.array, device) if device is not None else data.array
             array = array.copy() if array is data.array else array
         elif type(data) in backend.XP_BY_TYPE:
+            dtypes.check_numeric(data.dtype, "Tensor", "an array")
             array = data.copy() if device is None else backend.to_device(data, device)
         else:
             host, from_python = _host_array(data, "Tensor")
@@ -255,7 +280,10 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
         kind = type(self.array)
         xp = backend.XP_BY_TYPE[kind]
         out = getattr(xp, function)(self.array, **kwargs)
-        return _wrap(out if type(out) is kind else xp.asarray(out), None, (), False)
+        out = _wrap(out if type(out) is kind else xp.asarray(out), None, (), False)
+        if recorder is not None:
+            recorder.untracked(function, kwargs, self, out)
+        return out
 
     def _cast(self, dtype: np.dtype) -> "Tensor":
         if self.array.dtype == dtype:
@@ -276,6 +304,7 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
             value = value.array
         if type(value) not in backend.XP_BY_TYPE:
             raise TypeError(f"Tensor.data: expected a Tensor, got {type(value).__name__}")
+        dtypes.check_numeric(value.dtype, "Tensor.data", "an array")
         self.array = value
 
     @property
@@ -323,6 +352,8 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
 
     def numpy(self) -> np.ndarray:
         """A NumPy array of the data (copied to host memory for cuda/strict tensors)."""
+        if recorder is not None:
+            recorder.leaves_graph(self, "numpy()")
         return backend.to_host(self.array)
 
     def __array__(self, dtype=None, copy=None):
@@ -331,9 +362,13 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
                 f"implicit conversion of a '{self.device}' tensor to NumPy is not allowed: "
                 "call .numpy() or .cpu() first"
             )
+        if recorder is not None:
+            recorder.leaves_graph(self, "a NumPy conversion")
         return self.array if dtype is None else self.array.astype(dtype)
 
     def item(self) -> builtins.float | builtins.int | builtins.bool:
+        if recorder is not None:
+            recorder.leaves_graph(self, "a Python number (item(), float(), int() or bool())")
         if self.array.size != 1:
             raise ValueError(
                 f"item(): only a tensor with one element can be converted to a Python number, "
@@ -418,7 +453,8 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods):
         """Add d(self)/d(leaf) to every leaf's `.grad` (see `tinygrad_edu.tensor.autograd.backward`)."""
         from .autograd import backward  # autograd builds on this class, so it is imported when first used
 
-        backward(self, gradient, retain_graph, create_graph, inputs)
+        # while tracing, gradients are built from ops (create_graph) so the static graph records them
+        backward(self, gradient, retain_graph, create_graph or recorder is not None, inputs)
 
     def detach(self) -> "Tensor":
         """The same data, cut off from the graph (no gradient flows through it)."""
@@ -509,7 +545,10 @@ def _pair(a, b) -> tuple:
 def _binary(op, a, b) -> Tensor:
     """A two-input op; `op` is a shared instance (ops without attrs hold no state)."""
     if type(a) is not Tensor or type(b) is not Tensor or a.array.dtype is not b.array.dtype:
-        a, b = _pair(a, b)
+        try:
+            a, b = _pair(a, b)
+        except TypeError as err:  # an operand that is no number, array or Tensor: name the op
+            raise TypeError(f"{op.name}: {err}") from None
     try:
         return _apply2(op, a, b)
     except ValueError:

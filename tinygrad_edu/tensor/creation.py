@@ -50,6 +50,7 @@ def from_numpy(array: np.ndarray) -> Tensor:
     """Share memory with a NumPy array (no copy), like torch.from_numpy."""
     if not isinstance(array, np.ndarray):
         raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(array).__name__}")
+    dtypes.check_numeric(array.dtype, "from_numpy", "an array")
     return _wrap(array, None, (), False)
 
 

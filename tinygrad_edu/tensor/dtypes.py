@@ -27,15 +27,34 @@ def to_dtype(dtype, where: str) -> np.dtype:
     if dtype in _PYTHON_TYPES:
         return _PYTHON_TYPES[dtype]
     try:
-        return np.dtype(dtype)
+        out = np.dtype(dtype)
     except TypeError as err:
         raise TypeError(
             f"{where}: expected a dtype such as 'float32' or tinygrad_edu.float64, got {dtype!r}"
         ) from err
+    check_numeric(out, where)
+    return out
 
 
 def is_float(dtype: np.dtype) -> bool:
     return dtype.kind == "f"
+
+
+_NOT_NUMBERS = {"O": "Python objects", "U": "strings", "S": "bytes", "M": "datetimes", "m": "time deltas",
+                "c": "complex numbers (not supported yet)", "V": "structured records"}
+
+
+def check_numeric(dtype: np.dtype, where: str, source=None) -> None:
+    """Tensors hold bool, integer or floating point numbers; anything else is refused where it arrives
+    (an object or string array would otherwise fail later, deep inside NumPy). `source` says what the
+    data came from; None means a dtype argument."""
+    if dtype.kind in "biuf":
+        return
+    what = _NOT_NUMBERS.get(dtype.kind, "values that are not numbers")
+    origin = f"from {source}: it holds {what} (NumPy dtype {dtype})" if source else \
+        f"of dtype {dtype}: that dtype holds {what}"
+    raise TypeError(f"{where}: cannot make a tensor {origin}; tensors hold bool, integer and floating "
+                    "point numbers")
 
 
 def promote_types(a: np.dtype, b: np.dtype) -> np.dtype:

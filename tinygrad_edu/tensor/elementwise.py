@@ -37,10 +37,19 @@ class ElementwiseMethods:
         return self._op2(_ADD, other, reflected=True)
 
     def __sub__(self, other) -> "Tensor":
+        if self.array.dtype.kind == "b":
+            self._no_bool_sub(other)
         return self._op2(_SUB, other)
 
     def __rsub__(self, other) -> "Tensor":
+        if self.array.dtype.kind == "b":
+            self._no_bool_sub(other)
         return self._op2(_SUB, other, reflected=True)
+
+    def _no_bool_sub(self, other) -> None:
+        if isinstance(other, (bool, np.bool_)) or self._is_tensor(other) and other.dtype.kind == "b":
+            raise TypeError("sub: the - operator is not defined for two bool operands; use ^ (xor) or "
+                            "logical operations, or convert with .int() first")
 
     def __mul__(self, other) -> "Tensor":
         return self._op2(_MUL, other)
@@ -71,6 +80,8 @@ class ElementwiseMethods:
         return self._op2(_POW, base, reflected=True)
 
     def __neg__(self) -> "Tensor":
+        if self.dtype.kind == "b":
+            raise TypeError("neg: the - operator is not defined for bool tensors; to invert a mask use ~")
         return self._op1(_NEG)
 
     def __pos__(self) -> "Tensor":
@@ -127,14 +138,23 @@ class ElementwiseMethods:
     def __ne__(self, other) -> "Tensor":
         return self._compare("ne", other)
 
+    def _bitwise(self, kind: str, other) -> "Tensor":
+        """&, |, ^ are defined for bool and integer tensors only (as in PyTorch)."""
+        for value in (self, other):
+            dtype = value.dtype if self._is_tensor(value) else None
+            if dtype is not None and dtype.kind not in "biu" or isinstance(value, float):
+                shown = dtype if dtype is not None else "a float"
+                raise TypeError(f"{kind}: expected bool or integer operands, got {shown}")
+        return self._compare(kind, other)
+
     def __and__(self, other) -> "Tensor":
-        return self._compare("and", other)
+        return self._bitwise("and", other)
 
     def __or__(self, other) -> "Tensor":
-        return self._compare("or", other)
+        return self._bitwise("or", other)
 
     def __xor__(self, other) -> "Tensor":
-        return self._compare("xor", other)
+        return self._bitwise("xor", other)
 
     def __invert__(self) -> "Tensor":
         if self.dtype.kind != "b":
@@ -243,13 +263,14 @@ class ElementwiseMethods:
         return self._op2(_MINIMUM, other)
 
     def square(self) -> "Tensor":
-        return self * self
+        x = self._cast(dtypes.int64) if self.dtype.kind == "b" else self  # as PyTorch: bool squares are ints
+        return x * x
 
     def reciprocal(self) -> "Tensor":
         return 1 / self
 
     def sign(self) -> "Tensor":
-        return self._untracked("sign")
+        return self.detach().clone() if self.dtype.kind == "b" else self._untracked("sign")
 
     def where(self, condition, other) -> "Tensor":
         """x.where(condition, y): x where condition holds, else y (torch.where(condition, x, y))."""

@@ -8,6 +8,7 @@ one implementation; a non-Tensor first argument is turned into a tensor first.
 import numbers
 
 from .. import backend
+from ..errors import ShapeError
 from ..ops import shape as S
 from ..ops.dropout import Dropout
 from ..ops.einsum import Einsum, check_sizes, normalize_equation
@@ -24,7 +25,8 @@ def _same_shapes_except(tensors, axis, where):
             x != y for i, (x, y) in enumerate(zip(t.shape, first)) if i != axis
         ):
             shapes = ", ".join(str(u.shape) for u in tensors)
-            raise ValueError(f"{where}: shapes must match except along dim {axis}, got {shapes}")
+            rule = "must all be equal" if axis is None else f"must match except along dim {axis}"
+            raise ValueError(f"{where}: shapes {rule}, got {shapes}")
 
 
 def _common(tensors, where):
@@ -39,6 +41,9 @@ def _common(tensors, where):
 
 def cat(tensors, dim=None, *, axis=None) -> Tensor:
     tensors = _common(list(tensors), "cat")
+    if any(t.ndim == 0 for t in tensors):
+        raise ShapeError(f"cat: 0-d tensors cannot be concatenated (shapes "
+                         f"{', '.join(str(t.shape) for t in tensors)}); use stack")
     d = one_axis(dim_or_axis(dim, axis, "cat", default=0), tensors[0].ndim, "cat")
     _same_shapes_except(tensors, d, "cat")
     return apply(S.Cat(axis=d), *tensors)
@@ -65,6 +70,8 @@ def pad(x: Tensor, pad, mode: str = "constant", value: float = 0.0) -> Tensor:
         )
     if any(p < 0 for p in pad):
         raise ValueError(f"pad: negative padding {pad} is not supported")
+    if not any(pad):
+        return x
     pairs = [(0, 0)] * x.ndim
     for i in range(len(pad) // 2):
         pairs[x.ndim - 1 - i] = (pad[2 * i], pad[2 * i + 1])

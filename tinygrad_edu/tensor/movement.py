@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .. import backend
+from ..errors import ShapeError
 from ..ops import index as I
 from ..ops import shape as S
 from . import grad_mode
-from .args import axes, dim_or_axis, one_axis, resolve_shape, shape_arg
+from .args import axes, dim_or_axis, int_arg, ints, ints_arg, one_axis, resolve_shape, shape_arg
 
 if TYPE_CHECKING:  # annotations only: core.py builds Tensor from this mixin
     from .core import Tensor
@@ -36,7 +37,7 @@ class MovementMethods:
         return self if shape == self.shape else self._op1(S.Reshape(shape=shape))
 
     def reshape(self, *shape) -> "Tensor":
-        shape = shape_arg(shape, "reshape")
+        shape = shape_arg(shape, "reshape", infer=True)
         return self._reshape_to(resolve_shape(shape, self.array.size, self.shape, "reshape"))
 
     view = reshape
@@ -63,7 +64,7 @@ class MovementMethods:
         return self._reshape_to(shape[:d] + (1,) + shape[d:])
 
     def permute(self, *dims) -> "Tensor":
-        dims = shape_arg(dims, "permute")
+        dims = ints_arg(dims, "permute", "dims")
         if sorted(d % max(self.ndim, 1) for d in dims) != list(range(self.ndim)):
             raise ValueError(
                 f"permute: dims {dims} are not a permutation of the {self.ndim} axes of {self.shape}"
@@ -99,10 +100,13 @@ class MovementMethods:
         return self._op1(S.Expand(shape=shape))
 
     def expand(self, *shape) -> "Tensor":
-        shape = shape_arg(shape, "expand")
+        shape = shape_arg(shape, "expand", infer=True)
         lead = len(shape) - self.ndim
         if lead < 0:
             raise ValueError(f"expand: target shape {shape} has fewer dimensions than {self.shape}")
+        if -1 in shape[:lead]:
+            raise ShapeError(f"expand: -1 (keep the size) cannot stand for a new leading dimension, got "
+                             f"{shape} for a tensor of shape {self.shape}")
         return self.broadcast_to(tuple(self.shape[i - lead] if s == -1 else s for i, s in enumerate(shape)))
 
     def expand_as(self, other) -> "Tensor":
@@ -123,15 +127,14 @@ class MovementMethods:
     def split(self, split_size_or_sections, dim=None, *, axis=None) -> tuple:
         """Pieces of `split_size` along dim (the last may be smaller), or of the given list of sizes."""
         dim = dim_or_axis(dim, axis, "split", default=0)
+        self._need_dims("split")
         d = one_axis(dim, self.ndim, "split")
         n = self.shape[d]
         if isinstance(split_size_or_sections, numbers.Integral):
-            step = int(split_size_or_sections)
-            if step <= 0:
-                raise ValueError(f"split: split_size must be positive, got {step}")
+            step = int_arg(split_size_or_sections, "split", "split_size", minimum=1)
             sizes = [min(step, n - s) for s in range(0, n, step)] or [0]
         else:
-            sizes = [int(s) for s in split_size_or_sections]
+            sizes = list(ints(split_size_or_sections, "split", "split_size_or_sections"))
             if sum(sizes) != n:
                 raise ValueError(
                     f"split: section sizes {sizes} add up to {sum(sizes)}, but dim {dim} has size {n}"
@@ -144,10 +147,16 @@ class MovementMethods:
 
     def chunk(self, chunks: int, dim=None, *, axis=None) -> tuple:
         dim = dim_or_axis(dim, axis, "chunk", default=0)
-        if chunks <= 0:
-            raise ValueError(f"chunk: chunks must be positive, got {chunks}")
+        chunks = int_arg(chunks, "chunk", "chunks", minimum=1)
+        self._need_dims("chunk")
         n = self.shape[one_axis(dim, self.ndim, "chunk")]
-        return self.split(max(1, -(-n // chunks)), dim)
+        if n == 0:  # PyTorch: an empty dim gives `chunks` empty pieces
+            return self.split([0] * chunks, dim)
+        return self.split(-(-n // chunks), dim)
+
+    def _need_dims(self, where: str) -> None:
+        if self.ndim == 0:
+            raise ShapeError(f"{where}: expected a tensor with at least 1 dimension, got a 0-d tensor")
 
     # ----- indexing -----
     def _as_index(self, value, where: str) -> "Tensor":
@@ -184,7 +193,10 @@ class MovementMethods:
     def __getitem__(self, key) -> "Tensor":
         spec, index_tensors = self._index_spec(key)
         op = I.GetItem(index=spec)
-        return self._opn(op, *index_tensors) if index_tensors else self._op1(op)
+        try:
+            return self._opn(op, *index_tensors) if index_tensors else self._op1(op)
+        except IndexError as err:  # NumPy's words for an index that does not fit, with our shape added
+            raise IndexError(f"getitem: {err} (indexing a tensor of shape {self.shape})") from None
 
     def __setitem__(self, key, value) -> None:
         """x[mask] = 0 and the like on data (no graph is recorded, as for other in-place updates)."""
@@ -217,9 +229,11 @@ class MovementMethods:
         return self[tuple(key)]
 
     def index_select(self, dim: int, index) -> "Tensor":
+        self._need_dims("index_select")
         d = one_axis(dim, self.ndim, "index_select")
         return self[(slice(None),) * d + (self._as_index(index, "index_select"),)]
 
     def masked_fill(self, mask, value) -> "Tensor":
+        """`value` where `mask` holds; the result keeps this tensor's dtype, as in PyTorch."""
         fill = value if self._is_tensor(value) else self._constant(value)
-        return fill.where(mask, self)
+        return fill._cast(self.dtype).where(mask, self)

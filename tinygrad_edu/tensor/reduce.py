@@ -36,7 +36,9 @@ class ReduceMethods:
     __slots__ = ()
 
     def _reduce(self, op_cls, where, dim, axis, keepdim, keepdims, **attrs) -> "Tensor":
-        ax = axes(dim_or_axis(dim, axis, where), self.ndim, where)
+        dim = dim_or_axis(dim, axis, where)
+        dim = None if isinstance(dim, (tuple, list)) and not dim else dim  # PyTorch: dim=() means every dim
+        ax = axes(dim, self.ndim, where)
         return self._op1(op_cls(axis=ax, keepdims=keep(keepdim, keepdims), **attrs))
 
     def _need_float(self, where: str) -> None:

@@ -10,8 +10,10 @@ import re
 from .. import backend
 from ..ops import vjp
 from ..scalar import Value
+from ..static import Graph
 from ..tensor import Tensor
 from . import plain
+from .graph_adapter import GraphAdapter
 
 # ∂out/∂input of each scalar op, as the lesson writes it: a and b are the inputs, out the result.
 _VALUE_LOCALS = {
@@ -175,11 +177,14 @@ class TensorAdapter:
         return plain.array(backend.to_host(x))
 
 
-def adapter_for(root, where: str) -> "ValueAdapter | TensorAdapter":
+def adapter_for(root, where: str) -> "ValueAdapter | TensorAdapter | GraphAdapter":
     """The adapter for `root`'s graph kind, or a clear error naming what was given instead."""
     if isinstance(root, Value):
         return ValueAdapter()
     if isinstance(root, Tensor):
         return TensorAdapter()
-    raise TypeError(f"{where}: expected a tinygrad_edu Value or Tensor (the result of a computation), "
+    if isinstance(root, Graph):
+        return GraphAdapter(root)
+    raise TypeError(f"{where}: expected a tinygrad_edu Value or Tensor (the result of a computation) or a "
+                    "static Graph, "
                     f"got {type(root).__name__} {root!r:.60}")
