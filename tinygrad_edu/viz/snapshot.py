@@ -217,14 +217,15 @@ def _set_grads(adapter, order: list, nodes: list, final: dict) -> None:
     """Each variable's gradient as backward() left it: the stored one where the engine keeps it, the
     vjp's (`final`, plain data) for the rest once backward has run, NO_GRAD where no gradient flows."""
     ran = adapter.backward_ran(order)
+    flows = final.get(len(order) - 1) is not None       # no seed (no values yet): nothing is known
     variables = [n for n in nodes if n["kind"] == "var"]
     for k, (node, shown) in enumerate(zip(order, variables)):
         stored = adapter.grad(node)
         if stored is not None:
             shown["grad"] = stored
-        elif k not in final:
+        elif k not in final and flows:
             shown["grad_text"] = NO_GRAD
             continue
         elif ran:
-            shown["grad"] = final[k]
+            shown["grad"] = final.get(k)
         shown["grad_text"] = plain.describe(shown["grad"]) if shown["grad"] is not None else NOT_COMPUTED
