@@ -16,8 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(
 def replay_file(folder: Path) -> Path:
     small = tg.Tensor(np.arange(6.0).reshape(2, 3), requires_grad=True, name="<img src=x onerror=alert(1)>")
     big = tg.Tensor(np.linspace(-1, 1, 400).reshape(20, 20), requires_grad=True, name="big")
+    amp = tg.Tensor([1.0], requires_grad=True, name="x &amp; y\x07")
     with tg.name_scope("layer1"):
-        out = (big @ big).sum() + (small * 2.0).sum()
+        out = (big @ big).sum() + (small * 2.0).sum() + amp.sum()
     out.name = "loss"
     animator = GraphAnimator(out, engine="wasm")
     return animator.save_html(folder / "replay.html"), animator
@@ -58,6 +59,10 @@ def test_replay_plays_without_a_kernel(tmp_path):
             details = page.locator(".tge-details")
             assert details.locator(".tge-title").text_content() == "<img src=x onerror=alert(1)>"
             assert details.locator("table.tge-table").first.locator("td").count() == 6
+            amp = page.locator(f'g.node[id="{ids["x &amp; y␇"]}"]')              # shown exactly as typed
+            assert amp.locator("text").first.text_content() == "x &amp; y␇"
+            amp.hover()
+            assert details.locator(".tge-title").text_content() == "x &amp; y␇"
             page.click(f'g.node[id="{ids["big"]}"]')                                  # pin the 20×20 tensor
             assert details.locator(".tge-title").text_content() == "big"
             assert details.locator("canvas.tge-heatmap").count() == 2                 # value and gradient
@@ -71,25 +76,28 @@ def test_replay_plays_without_a_kernel(tmp_path):
 
 
 CLEANUP_CHECK = """
-const state = JSON.parse(document.getElementById("animator-state").textContent);
-const model = createLocalModel({ ...state, playing: true, speed: 8 });
+const state = JSON.parse(document.querySelector("script.tge-state").textContent);
+const model = createLocalModel({ ...state, uid: "cleanup-check", step: -1, playing: true, speed: 8 });
 const host = document.createElement("div");
 document.body.appendChild(host);
+const dispose = GraphAnimatorView.initialize({ model });
 const cleanup = GraphAnimatorView.render({ model, el: host });
 const rendered = host.querySelectorAll(".tge-animator svg").length;
-cleanup();
+cleanup();                                           // a removed view: its DOM goes, the model plays on
+const left = host.childElementCount;
+await new Promise((r) => setTimeout(r, 400));
+const playedOn = model.get("step");
+dispose();                                           // the model is gone: its one timer stops
 const before = model.get("step");
-model.set("step", before + 1);                      // a removed view must not react any more
-await new Promise((r) => setTimeout(r, 400));        // nor keep playing on a timer
-window.cleanupResult = { rendered, left: host.childElementCount, step: model.get("step"), before };
+await new Promise((r) => setTimeout(r, 400));
+window.cleanupResult = { rendered, left, playedOn, before, step: model.get("step") };
 """
 
 
 def test_removed_view_leaves_no_listeners_or_timers(tmp_path):
     playwright = pytest.importorskip("playwright.sync_api")
     path, _ = replay_file(tmp_path)
-    sources = [Path(__file__).resolve().parent.parent / "widgets" / name
-               for name in ("local_model.js", "graph_animator.js")]
+    from tinygrad_edu.widgets.static_files import ANIMATOR_MODULE, module_source
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -98,13 +106,52 @@ def test_removed_view_leaves_no_listeners_or_timers(tmp_path):
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(path.as_uri())
             page.locator(".tge-animator svg").wait_for(timeout=10_000)
-            code = "\n".join(s.read_text(encoding="utf-8") for s in sources) + CLEANUP_CHECK
+            code = module_source("local_model.js", *ANIMATOR_MODULE) + CLEANUP_CHECK
             page.add_script_tag(type="module", content=code)
             page.wait_for_function("window.cleanupResult !== undefined", timeout=10_000)
             result = page.evaluate("window.cleanupResult")
             assert result["rendered"] == 1 and result["left"] == 0
-            assert result["step"] == result["before"] + 1          # only our own set, no timer ticks
+            assert result["playedOn"] >= 1                          # the model's timer outlives a view
+            assert result["step"] == result["before"]              # and stops with the model
             assert page.locator(".tge-animator").count() == 1      # the replay's own view is untouched
             assert errors == []
+        finally:
+            browser.close()
+
+
+def test_browser_shows_what_python_says_at_every_step_with_reuse_and_broadcasting(tmp_path):
+    """Every step, forwards with → then back with ←, the browser's boxes equal `shown()` in Python (the
+    paint touches only the nodes that change, so a missed node would show here)."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    a = tg.tensor([[1.0, -2.0, 3.0], [0.5, 4.0, -1.0]], requires_grad=True, name="a")
+    b = tg.tensor([2.0, -1.0, 0.5], requires_grad=True, name="b")
+    out = (a * b + b).sum() + (a * a).mean()           # a and b used twice, b broadcast over the rows
+    animator = GraphAnimator(out, engine="wasm")
+    path = animator.save_html(tmp_path / "state.html")
+    ids = [n["id"] for n in animator.snapshot["nodes"] if n["kind"] == "var"]
+    expected = []
+    for step in range(-1, len(animator.events)):
+        animator.step = step
+        expected.append({i: [f"data {animator.shown(i)['value']}", f"grad {animator.shown(i)['grad']}"]
+                         for i in ids})
+    read = """(ids) => Object.fromEntries(ids.map((id) => [id,
+        [...document.querySelectorAll(`g.node[id="${id}"] text`)].slice(-2).map((t) => t.textContent)]))"""
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(path.as_uri())
+            page.locator(".tge-animator svg").wait_for(timeout=10_000)
+            page.keyboard.press("Home")
+            seen = [page.evaluate(read, ids)]
+            for _ in range(len(animator.events)):
+                page.keyboard.press("ArrowRight")
+                seen.append(page.evaluate(read, ids))
+            assert seen == expected
+            back = []
+            for _ in range(len(animator.events)):
+                page.keyboard.press("ArrowLeft")
+                back.append(page.evaluate(read, ids))
+            assert back == expected[-2::-1]
         finally:
             browser.close()

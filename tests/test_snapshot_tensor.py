@@ -1,5 +1,6 @@
 """Snapshots of Tensor graphs: gradients computed by re-running each op's backward on arrays (checked
 against backward() and PyTorch), shapes on edges, broadcasting, scopes, and summaries of big arrays."""
+import base64
 import json
 
 import numpy as np
@@ -63,11 +64,15 @@ def test_scopes_and_tensor_facts_are_recorded():
     snap = snapshot(loss)
     nodes = {n["id"]: n for n in snap["nodes"]}
     assert nodes["o2"]["op"] == "mul" and nodes["o2"]["scope"] == "layer1"
-    assert nodes["v0"]["scope"] == "" and nodes["v0"]["dtype"] == "float64"
+    assert nodes["v0"]["dtype"] == "float64"
+    assert nodes["v0"]["scope"] == "layer1"        # a trainable leaf used only in layer1 is drawn there
+    assert nodes["v1"]["scope"] == ""              # b is also used outside it
     assert nodes["v0"]["value"]["data"] == np.asarray(nodes["v0"]["value"]["data"]).tolist()
     assert nodes["v0"]["grad"] is None
     source, view = to_dot(snap, collapsed=["layer1"])
-    assert view["nodes"]["o2"] == "s0" and view["edges"]["e2_out"] is None and "collapsed" in source
+    assert view["nodes"]["o2"] == "s0" and view["edges"]["e2_out"] is None
+    assert view["groups"]["s0"]["label"] == "layer" and "cluster_s0_frame" in source
+    assert view["nodes"]["v0"] == "v0"                 # the trainable leaf a stays visible in its frame
     json.dumps(snap, allow_nan=False)
 
 
@@ -76,8 +81,10 @@ def test_large_arrays_are_summarized_with_a_heatmap():
     value = snapshot(w.sum())["nodes"][0]["value"]
     assert "data" not in value and value["shape"] == [40, 30] and value["dtype"] == "float32"
     assert (value["min"], value["max"], value["mean"]) == (0.0, 1199.0, 599.5)
-    assert len(value["heatmap"]) == 16 and len(value["heatmap"][0]) == 16
-    assert value["heatmap"][0][0] == 0.0 and value["heatmap"][-1][-1] == 1199.0
+    picture = value["heatmap"]
+    assert (picture["rows"], picture["cols"], picture["scale"]) == (16, 16, 1199.0)
+    cells = np.frombuffer(base64.b64decode(picture["cells"]), dtype=np.int8).reshape(16, 16)
+    assert cells[0, 0] == 0 and cells[-1, -1] == 127 and (np.diff(cells.ravel()) >= 0).all()
 
 
 def test_inputs_without_requires_grad_get_no_gradient_events():

@@ -29,7 +29,7 @@ def test_forward_events_inputs_first_then_ops_in_topological_order():
     assert [names[e["node"]]["name"] for e in forward] == ["x", "y", "z", "a", "f"]
     assert [e["value"] for e in forward] == [-2.0, 5.0, -4.0, 3.0, -12.0]
     assert forward[3]["text"] == "a = x + y = 3"
-    assert forward[4]["text"] == "f = a * z = -12"
+    assert forward[4]["text"] == "f = a·z = -12"
     assert forward[3]["op_node"] == "o" + forward[3]["node"][1:]
 
 
@@ -42,7 +42,9 @@ def test_backward_events_carry_upstream_local_product_and_sum():
            for e in backward[1:]]
     assert got == [("a", 1.0, -4.0, "z", -4.0, -4.0), ("z", 1.0, 3.0, "a", 3.0, 3.0),
                    ("x", -4.0, 1.0, "1", -4.0, -4.0), ("y", -4.0, 1.0, "1", -4.0, -4.0)]
-    assert backward[3]["text"] == "∂f/∂x = ∂f/∂a · ∂a/∂x = -4 · 1 = -4"
+    assert backward[3]["text"] == "∂f/∂x = ∂f/∂a · ∂(x + y)/∂x = (-4) · 1 = -4"
+    assert backward[1]["text"] == "∂f/∂a = ∂f/∂f · ∂(a·z)/∂a = 1 · z = 1 · (-4) = -4"
+    assert backward[2]["text"] == "∂f/∂z = ∂f/∂f · ∂(a·z)/∂z = 1 · a = 1 · 3 = 3"
     assert [e["step"] for e in snap["events"]] == list(range(len(snap["events"])))
 
 
@@ -107,7 +109,7 @@ def test_constants_are_named_by_their_value():
     x = Value(2.0, label="x")
     snap = snapshot(x * 3)
     texts = [e["text"] for e in snap["events"] if e["phase"] == "forward"]
-    assert texts == ["x = 2", "3 = 3", "v2 = x * 3 = 6"]
+    assert texts == ["x = 2", "3 = 3", "a = x·3 = 6"]       # an unnamed result gets a letter, never an id
 
 
 def test_non_finite_values_stay_json_safe():

@@ -9,7 +9,7 @@ import traitlets
 
 import tinygrad_edu as tg
 from tests.test_snapshot_value import classic
-from tinygrad_edu import Value
+from tinygrad_edu import Value, nn
 from tinygrad_edu.widgets import GraphAnimator
 
 
@@ -28,7 +28,7 @@ def test_steps_walk_forward_then_backward_and_python_reads_what_is_shown():
     assert w.highlighted == ["v2", "o2", "e2_0", "e2_1", "e2_out"]
     assert w.shown("v2") == {"value": "3", "grad": "not computed yet"}
     w.step = len(w.events) - 2
-    assert w.current_event["text"] == "∂f/∂x = ∂f/∂a · ∂a/∂x = -4 · 1 = -4"
+    assert w.current_event["text"] == "∂f/∂x = ∂f/∂a · ∂(x + y)/∂x = (-4) · 1 = -4"
     assert w.shown("v0") == {"value": "-2", "grad": "-4"}
     assert w.shown("v1")["grad"] == "not computed yet"
 
@@ -76,9 +76,10 @@ def test_save_svg_and_save_html(tmp_path):
     page = w.save_html(tmp_path / "g.html").read_text(encoding="utf-8")
     assert "<script src" not in page and "http" not in page.replace("http://www.w3.org", "")   # offline
     assert ".tge-animator" in page and "createLocalModel" in page and "GraphAnimatorView.render" in page
-    state = json.loads(re.search(r'id="animator-state">(.*?)</script>', page, re.S).group(1))
+    state = json.loads(re.search(r'class="tge-state">(.*?)</script>', page, re.S).group(1))
     assert state["step"] == 5 and not state["playing"]
-    assert json.loads(state["graph_json"])["nodes"] == w.snapshot["nodes"]
+    sent = json.loads(state["graph_json"])["nodes"]
+    assert [(n["id"], n["name"]) for n in sent] == [(n["id"], n["name"]) for n in w.snapshot["nodes"]]
     with pytest.raises(ValueError, match=r"GraphAnimator.save_html: expected a path ending in .html"):
         w.save_html(tmp_path / "g.svg")
     with pytest.raises(ValueError, match=r"GraphAnimator.save_svg: expected a path ending in .svg"):
@@ -90,7 +91,7 @@ def test_labels_are_escaped_in_widget_svg_and_html(tmp_path):
     w = GraphAnimator(f)
     assert "<script>" not in w.svg and "<script>" not in w.static_svg()
     page = w.save_html(tmp_path / "g.html").read_text(encoding="utf-8")
-    assert page.count("<script") == 2 and "alert(1)" in page       # only our two scripts; the label is data
+    assert page.count("<script") == 3 and "alert(1)" in page       # only our three scripts; the label is data
 
 
 def test_two_animators_keep_their_own_state():
@@ -99,21 +100,50 @@ def test_two_animators_keep_their_own_state():
     assert second.step == -1 and first.model_id != second.model_id
 
 
-def test_large_graph_opens_with_scopes_collapsed_and_expands_on_request():
+def test_repeated_blocks_open_as_one_run_and_expand_block_by_block():
     rng = np.random.default_rng(0)
     h = tg.Tensor(rng.normal(size=(2, 4)), name="x")
     for i in range(30):
         with tg.name_scope(f"layer{i}"):
             w = tg.Tensor(rng.normal(size=(4, 4)), requires_grad=True, name="w")
             h = (h @ w).tanh()
-    anim = GraphAnimator(h.sum(), max_nodes=100)
-    assert len(anim.snapshot["nodes"]) > 100
-    assert anim.collapsed == [f"layer{i}" for i in range(30)] and "open collapsed" in anim.message
-    assert anim.view["nodes"]["v1"] == anim.scopes["layer0"]
-    anim.collapsed = anim.collapsed[1:]                    # what a click on the layer0 box sends
-    assert anim.view["nodes"]["v1"] == "v1" and 'id="v1"' in anim.svg
+    anim = GraphAnimator(h.sum())
+    assert anim.collapsed == ["layer0…layer29"] and "module level" in anim.message
+    run = json.loads(anim.view)["nodes"]["v1"]
+    assert run.startswith("r") and ">layer ×30<" in anim.svg
+    assert len(anim.events) < 12                        # forward and backward through the run: few steps
+    anim.collapsed = anim.runs["layer0…layer29"]        # what a click on the ×30 box sends
+    assert json.loads(anim.view)["nodes"]["v1"] == "v1"     # each layer's own w is visible again
+    assert anim.svg.count('class="node op group"') == 30
+    anim.collapsed = anim.collapsed[1:]                 # expand layer0
+    assert 'id="o2"' in anim.svg
     with pytest.raises(traitlets.TraitError, match=r"unknown scope\(s\) \['layer99'\]"):
         anim.collapsed = ["layer99"]
+
+
+def test_model_opens_at_module_level_and_steps_module_by_module():
+    tg.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 2))
+    x, y = tg.tensor(tg.randn(4, 2), name="x"), tg.tensor([0, 1, 1, 0])
+    loss = nn.CrossEntropyLoss()(model(x), y)
+    anim = GraphAnimator(loss, model=model)
+    assert anim.collapsed == ["Sequential/Linear0", "Sequential/Tanh1", "Sequential/Linear2",
+                              "CrossEntropyLoss"]
+    assert ">linear<" in anim.svg and ">0.weight<" in anim.svg and "permute" not in anim.svg
+    texts = [e["text"] for e in anim.events]
+    assert "Linear0 (linear): output = [4×8] mean" in " ".join(texts)
+    back = next(t for t in texts if t.startswith("Linear0 (linear) hands the gradient back"))
+    assert "∂loss/∂0.weight = [8×2] mean" in back and "∂loss/∂0.bias" in back
+    anim.step = len(anim.events) - 1
+    weight = next(n["id"] for n in anim.snapshot["nodes"] if n["name"] == "0.weight")
+    before = anim.shown(weight)
+    anim.collapsed = anim.collapsed[1:]                 # expand Linear0: the same moment, finer steps
+    assert anim.shown(weight) == before and anim.step == len(anim.events) - 1
+    assert "permute" in anim.svg and len(anim.events) > len(texts)
+    anim.direction = "TB"
+    assert json.loads(anim.view)["direction"] == "TB"
+    with pytest.raises(traitlets.TraitError, match=r"GraphAnimator.direction: expected one of"):
+        anim.direction = "up"
 
 
 def test_large_graph_without_scopes_says_how_to_group_it():

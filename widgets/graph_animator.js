@@ -1,113 +1,152 @@
-// GraphAnimator, browser half: plays a graph snapshot's forward and backward events over the SVG that
-// Graphviz laid out in Python. Everything it shows comes from the model's plain data (snapshot, svg,
-// view); playback runs here, and only the current step is sent back to the kernel.
-// All DOM lookups stay inside this view's own element, so two animators on a page never meet.
+// GraphAnimator, browser half: plays a graph snapshot's steps over the SVG that Graphviz laid out in
+// Python. Everything it shows comes from the model's plain data (graph_json, svg, view).
+//
+// anywidget's contract: `initialize` runs once per model and owns what the model's views share (the
+// parsed snapshot, the per-node event index and the one playback timer), `render` runs once per view and
+// owns only DOM. Painting a step touches the nodes whose state changes, never a replay from step 0.
+// The step is sent to the kernel at most every SYNC_MS while playing, and at once when playback stops.
 
 const NOT_YET = "not computed yet";
+const NO_GRAD = "no gradient (requires_grad=False)";
 const SPEEDS = [0.5, 1, 2, 4, 8];
+const SYNC_MS = 250;
+const MAX_HEIGHT = 560;       // the graph's viewport, in px; taller graphs pan
+const MIN_OPEN_SCALE = 0.35;  // on open a graph shrinks at most this far to fit
+const SHARED = new Map();     // uid -> state shared by the views of one model
 
-function make(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+// ---- shared per model ---------------------------------------------------------------------------
 
-// Which events a phase plays: its first and last step (step -1 means "nothing computed yet").
-export function stepRange(events, phase) {
-  const forward = events.filter((e) => e.phase === "forward").length;
-  if (phase === "forward") return [-1, forward - 1];
-  if (phase === "backward") return [forward - 1, events.length - 1];
-  return [-1, events.length - 1];
-}
-
-// What each variable shows after the events up to `step`: its value and its (running) gradient.
-export function stateAt(events, step) {
-  const values = new Map();
-  const grads = new Map();
-  for (let i = 0; i <= step && i < events.length; i++) {
-    const e = events[i];
-    if (e.phase === "forward") values.set(e.node, e);
-    else grads.set(e.node, e);
+// The last index i in the sorted array `xs` with xs[i] <= x, or -1.
+function lastAtMost(xs, x) {
+  let lo = 0, hi = xs.length - 1, found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] <= x) { found = mid; lo = mid + 1; } else hi = mid - 1;
   }
-  return { values, grads };
+  return found;
 }
 
-// The node and edge ids the event at `step` lights up.
-export function highlightedIds(event) {
-  if (!event) return [];
-  const ids = [event.node, event.op_node, event.from, event.edge, event.out_edge, ...(event.edges || [])];
-  return ids.filter((id) => id);
+function parseGraph(text) {
+  const graph = JSON.parse(text || "{}");
+  const nodes = new Map((graph.nodes || []).map((n) => [n.id, n]));
+  const values = new Map(), grads = new Map();       // var id -> sorted indices of its events
+  (graph.events || []).forEach((e, i) => {
+    const table = e.phase === "forward" ? values : grads;
+    if (!table.has(e.node)) table.set(e.node, []);
+    table.get(e.node).push(i);
+  });
+  return { graph, nodes, events: graph.events || [], values, grads };
 }
 
-function formatNumber(x) {
-  if (typeof x === "string") return x;
-  return Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(2) : String(+x.toFixed(4));
+function parseView(text) {
+  const view = JSON.parse(text || "{}");
+  const steps = (view.steps || []).map((s) => ("e" in s ? { first: s.e, last: s.e, event: s.e } :
+    { first: s.f, last: s.l, text: s.t, node: s.n, lit: s.lit, phase: s.p }));
+  return { ...view, steps };
 }
 
-// Small arrays as a table, larger ones as shape, min/mean/max and a heatmap.
-function arrayView(value) {
-  const box = make("div", "tge-array");
-  if (value === null || value === undefined) {
-    box.textContent = NOT_YET;
-    return box;
-  }
-  if (typeof value !== "object") {
-    box.textContent = formatNumber(value);
-    return box;
-  }
-  box.appendChild(make("div", "tge-muted", `shape (${value.shape.join(", ")}) ${value.dtype}`));
-  if ("min" in value) {
-    const stats = `min ${formatNumber(value.min)} · mean ${formatNumber(value.mean)} · max ${formatNumber(value.max)}`;
-    box.appendChild(make("div", "tge-muted", stats));
-  }
-  if (value.data !== undefined) box.appendChild(table(value.data));
-  if (value.heatmap) box.appendChild(heatmap(value.heatmap));
-  return box;
+function createShared(model) {
+  const shared = { model, graphText: null, viewText: null, timer: null, lastSync: 0, syncTimer: null };
+  const refresh = () => {
+    if (model.get("graph_json") !== shared.graphText) {
+      shared.graphText = model.get("graph_json");
+      Object.assign(shared, parseGraph(shared.graphText));
+    }
+    if (model.get("view") !== shared.viewText) {
+      shared.viewText = model.get("view");
+      shared.view = parseView(shared.viewText);
+    }
+  };
+  refresh();
+  shared.refresh = refresh;
+  shared.phaseOf = (step) => {
+    const s = shared.view.steps[step];
+    return s ? (s.phase || shared.events[s.first].phase) : null;
+  };
+  shared.range = (phase) => {
+    const steps = shared.view.steps;
+    let forward = 0;
+    while (forward < steps.length && shared.phaseOf(forward) === "forward") forward++;
+    if (phase === "forward") return [-1, forward - 1];
+    if (phase === "backward") return [forward - 1, steps.length - 1];
+    return [-1, steps.length - 1];
+  };
+  shared.lastOf = (step) => (step >= 0 && shared.view.steps[step] ? shared.view.steps[step].last : -1);
+  // What variable `id` shows after the events up to `last`: its forward event and latest backward one.
+  shared.stateOf = (id, last) => {
+    const vi = shared.values.get(id) || [], gi = shared.grads.get(id) || [];
+    const v = lastAtMost(vi, last), g = lastAtMost(gi, last);
+    return { value: v >= 0 ? shared.events[vi[v]] : null, grad: g >= 0 ? shared.events[gi[g]] : null };
+  };
+  shared.flush = () => {
+    clearTimeout(shared.syncTimer);
+    shared.syncTimer = null;
+    shared.lastSync = performance.now();
+    model.save_changes();
+  };
+  // Set the step here at once (every view paints it); tell the kernel at most every SYNC_MS.
+  shared.go = (step, throttle) => {
+    const [first, last] = shared.range(model.get("phase"));
+    const next = Math.min(last, Math.max(first, step));
+    if (next !== model.get("step")) {
+      model.set("step", next);
+      const wait = SYNC_MS - (performance.now() - shared.lastSync);
+      if (!throttle || wait <= 0) shared.flush();
+      else if (!shared.syncTimer) shared.syncTimer = setTimeout(shared.flush, wait);
+    }
+    return next < last;
+  };
+  shared.setPlaying = (on) => {
+    model.set("playing", on);
+    shared.flush();
+  };
+  const restartTimer = () => {
+    clearInterval(shared.timer);
+    shared.timer = null;
+    if (!model.get("playing")) return;
+    const [first, last] = shared.range(model.get("phase"));
+    if (model.get("step") >= last) shared.go(first, false);          // play again from the top
+    shared.timer = setInterval(() => {
+      if (!shared.go(model.get("step") + 1, true)) shared.setPlaying(false);
+    }, 1000 / Math.max(0.1, model.get("speed")));
+  };
+  const listeners = [["change:playing", restartTimer], ["change:speed", restartTimer],
+    ["change:graph_json", refresh], ["change:view", refresh]];
+  for (const [name, fn] of listeners) model.on(name, fn);
+  restartTimer();
+  shared.dispose = () => {
+    clearInterval(shared.timer);
+    clearTimeout(shared.syncTimer);
+    for (const [name, fn] of listeners) model.off(name, fn);
+  };
+  return shared;
 }
 
-function rowsOf(data) {
-  if (!Array.isArray(data)) return [[data]];
-  if (!Array.isArray(data[0])) return [data];
-  return data.map((row) => row.flat(Infinity));
+function sharedOf(model) {
+  const uid = model.get("uid");
+  if (!SHARED.has(uid)) SHARED.set(uid, createShared(model));
+  return SHARED.get(uid);
 }
 
-function table(data) {
-  const t = make("table", "tge-table");
-  for (const row of rowsOf(data)) {
-    const tr = t.insertRow();
-    for (const cell of row) tr.insertCell().textContent = formatNumber(cell);
-  }
-  return t;
+function initialize({ model }) {
+  sharedOf(model);
+  return () => {
+    const uid = model.get("uid");
+    SHARED.get(uid)?.dispose();
+    SHARED.delete(uid);
+  };
 }
 
-function heatmap(grid) {
-  const canvas = make("canvas", "tge-heatmap");
-  const rows = grid.length;
-  const cols = grid[0].length;
-  const cell = Math.max(4, Math.floor(128 / Math.max(rows, cols)));
-  canvas.width = cols * cell;
-  canvas.height = rows * cell;
-  const scale = Math.max(1e-12, ...grid.flat().map((v) => (typeof v === "number" ? Math.abs(v) : 0)));
-  const ctx = canvas.getContext("2d");
-  if (!ctx) return canvas;
-  grid.forEach((row, r) => row.forEach((v, c) => {
-    const t = typeof v === "number" ? v / scale : 0;
-    const [red, green, blue] = t >= 0 ? [255, 255 * (1 - t), 255 * (1 - t)] : [255 * (1 + t), 255 * (1 + t), 255];
-    ctx.fillStyle = `rgb(${red | 0},${green | 0},${blue | 0})`;
-    ctx.fillRect(c * cell, r * cell, cell, cell);
-  }));
-  return canvas;
-}
+// ---- pieces of a view (array_view.js, joined before this file, draws values) --------------------
 
 function buildControls(root) {
   const bar = make("div", "tge-controls");
-  const button = (label, title, action) => {
+  const button = (label, title, action, parent = bar) => {
     const b = make("button", "tge-button", label);
     b.title = title;
     b.dataset.action = action;
     b.type = "button";
-    bar.appendChild(b);
+    parent.appendChild(b);
     return b;
   };
   const parts = {
@@ -119,230 +158,406 @@ function buildControls(root) {
     scrub: make("input", "tge-scrub"),
     speed: make("select", "tge-speed"),
     counter: make("span", "tge-counter"),
+    view: make("span", "tge-view"),
+    direction: make("select", "tge-direction"),
   };
   for (const [value, text] of [["both", "forward + backward"], ["forward", "forward"], ["backward", "backward"]]) {
     parts.phase.appendChild(new Option(text, value));
   }
   for (const s of SPEEDS) parts.speed.appendChild(new Option(`${s}×`, String(s)));
+  for (const [value, text] of [["auto", "layout: auto"], ["LR", "left → right"], ["TB", "top ↓ bottom"]]) {
+    parts.direction.appendChild(new Option(text, value));
+  }
   parts.phase.title = "phase";
   parts.speed.title = "steps per second";
+  parts.direction.title = "layout direction";
   parts.scrub.type = "range";
   parts.scrub.title = "scrub";
-  bar.append(parts.phase, parts.scrub, parts.speed, parts.counter);
+  bar.append(parts.phase, parts.scrub, parts.speed, parts.counter, parts.view);
+  button("−", "zoom out (−)", "zoom-out", parts.view);
+  button("+", "zoom in (+)", "zoom-in", parts.view);
+  button("fit", "fit the graph in view (0)", "fit", parts.view);
+  button("100%", "actual size (1)", "actual", parts.view);
+  parts.view.appendChild(parts.direction);
   root.appendChild(bar);
   return parts;
 }
 
+// Pan and zoom of the SVG inside its viewport: a CSS transform, so nothing is laid out again.
+function createZoom(viewport, canvas) {
+  const z = { k: 1, x: 0, y: 0, w: 1, h: 1, touched: false };
+  const apply = () => {
+    const vw = viewport.clientWidth, vh = viewport.clientHeight;
+    const sw = z.w * z.k, sh = z.h * z.k;
+    z.x = sw <= vw ? 0 : Math.min(0, Math.max(vw - sw, z.x));
+    z.y = sh <= vh ? 0 : Math.min(0, Math.max(vh - sh, z.y));
+    canvas.style.transform = `translate(${z.x}px, ${z.y}px) scale(${z.k})`;
+  };
+  z.size = (w, h) => { z.w = w; z.h = h; };
+  // Scale to the viewport's width (and, unless `widthOnly`, its height), never above 100%.
+  z.fit = (minimum = 0, widthOnly = false) => {
+    const width = viewport.parentElement.clientWidth || z.w;
+    z.k = Math.max(minimum, Math.min(1, width / z.w, widthOnly ? Infinity : MAX_HEIGHT / z.h));
+    viewport.style.height = `${Math.min(MAX_HEIGHT, Math.ceil(z.h * z.k))}px`;
+    z.x = 0; z.y = 0;
+    apply();
+  };
+  z.zoom = (factor, cx, cy) => {
+    const k = Math.min(4, Math.max(0.05, z.k * factor));
+    const px = cx ?? viewport.clientWidth / 2, py = cy ?? viewport.clientHeight / 2;
+    z.x = px - (px - z.x) * (k / z.k);
+    z.y = py - (py - z.y) * (k / z.k);
+    z.k = k;
+    z.touched = true;
+    viewport.style.height = `${Math.min(MAX_HEIGHT, Math.max(viewport.clientHeight, Math.ceil(z.h * k)))}px`;
+    apply();
+  };
+  // Move by (dx, dy); true when it moved (false at the edges, so the page may scroll instead).
+  z.pan = (dx, dy) => {
+    const before = [z.x, z.y];
+    z.x += dx; z.y += dy; z.touched = true; apply();
+    return before[0] !== z.x || before[1] !== z.y;
+  };
+  z.actual = () => { z.k = 1; z.x = 0; z.y = 0; z.touched = true;
+    viewport.style.height = `${Math.min(MAX_HEIGHT, Math.ceil(z.h))}px`; apply(); };
+  return z;
+}
+
+// Graphviz draws every node and edge as a sibling under one <g>: a step that changes one text then
+// makes the browser re-measure them all. Groups of CHUNK siblings (same order, so the same picture)
+// keep a step's layout work to its own group and the few groups above it.
+const CHUNK = 64;
+function chunk(top) {
+  if (!top || top.children.length <= 2 * CHUNK) return;
+  const kids = [...top.children];
+  for (let i = 0; i < kids.length; i += CHUNK) {
+    const group = document.createElementNS("http://www.w3.org/2000/svg", "g");
+    group.setAttribute("class", "tge-chunk");
+    top.insertBefore(group, kids[i]);
+    group.append(...kids.slice(i, i + CHUNK));
+  }
+}
+
+// ---- one view -----------------------------------------------------------------------------------
+
 function render({ model, el }) {
+  const shared = sharedOf(model);
   const root = make("div", "tge-animator");
   root.tabIndex = 0;
   const controls = buildControls(root);
   const message = make("div", "tge-message");
   const caption = make("div", "tge-caption");
   const body = make("div", "tge-body");
-  const graph = make("div", "tge-graph");
-  const details = make("div", "tge-details", "Hover or click a node for its details.");
-  body.append(graph, details);
+  const viewport = make("div", "tge-graph");
+  const canvas = make("div", "tge-canvas");
+  const details = make("div", "tge-details");
+  details.hidden = true;
+  viewport.appendChild(canvas);
+  body.append(viewport, details);
   root.append(message, caption, body);
   el.appendChild(root);
+  const zoom = createZoom(viewport, canvas);
 
   let elements = new Map();     // drawn id -> SVG <g>
   let lines = new Map();        // variable id -> its [data, grad] <text> lines
-  let pinned = null;            // node id whose details stay shown after a click
-  let timer = null;
+  let lit = [];                 // elements lit up now
+  let shownLast = -1;           // the event index the boxes show
+  let detailsId = null, pinned = false;
 
-  let parsed = { text: null, graph: {}, nodes: new Map() };
-  const snap = () => {            // the snapshot arrives as JSON text; parse it once per change
-    const text = model.get("graph_json");
-    if (text !== parsed.text) {
-      const graph = JSON.parse(text || "{}");
-      parsed = { text, graph, nodes: new Map((graph.nodes || []).map((n) => [n.id, n])) };
-    }
-    return parsed.graph;
-  };
-  const events = () => snap().events || [];
-  const nodesById = () => (snap(), parsed.nodes);
-  const drawn = (id) => elements.get((model.get("view").nodes || {})[id] || (model.get("view").edges || {})[id] || id);
+  const drawnId = (id) => shared.view.nodes?.[id] ?? shared.view.edges?.[id] ?? id;
 
   function drawSvg() {
-    graph.innerHTML = model.get("svg");         // markup made by Graphviz: every label is escaped text
+    shared.refresh();
+    canvas.innerHTML = model.get("svg");         // markup made by Graphviz: every label is escaped text
+    const svg = canvas.querySelector("svg");
     elements = new Map();
-    for (const g of graph.querySelectorAll("g.node, g.edge, g.cluster")) elements.set(g.id, g);
+    for (const g of canvas.querySelectorAll("g.node, g.edge, g.cluster")) elements.set(g.id, g);
     lines = new Map();
-    for (const g of graph.querySelectorAll("g.node.var")) lines.set(g.id, [...g.querySelectorAll("text")].slice(-2));
+    for (const g of canvas.querySelectorAll("g.node.var")) lines.set(g.id, [...g.querySelectorAll("text")].slice(-2));
+    if (svg) {
+      chunk(svg.querySelector("g.graph"));
+      const box = svg.viewBox.baseVal;
+      const w = (box && box.width) || svg.width.baseVal.value, h = (box && box.height) || svg.height.baseVal.value;
+      zoom.size(w * 4 / 3, h * 4 / 3);              // Graphviz sizes in points
+      svg.setAttribute("width", `${zoom.w}px`);
+      svg.setAttribute("height", `${zoom.h}px`);
+      opening();
+    }
     message.textContent = model.get("message");
     message.hidden = !model.get("message");
+    lit = [];
+    paintNodes(null, shared.lastOf(model.get("step")));
     paint();
+  }
+
+  // Deep graphs (top to bottom) open fitting the width and pan down; others fit the whole view.
+  function opening() {
+    zoom.fit(MIN_OPEN_SCALE, shared.view.direction === "TB");
   }
 
   function setText(line, text) {
     if (line && line.textContent !== text) line.textContent = text;
   }
 
+  function paintNode(id, last) {
+    const g = elements.get(id);
+    const node = shared.nodes.get(id);
+    if (!g || !node || node.kind !== "var") return;
+    const { value, grad } = shared.stateOf(id, last);
+    const [dataLine, gradLine] = lines.get(id) || [];
+    setText(dataLine, `data ${value ? value.value_text : NOT_YET}`);
+    setText(gradLine, `grad ${grad ? grad.grad_text : node.grad_text === NO_GRAD ? NO_GRAD : NOT_YET}`);
+    g.classList.toggle("tge-computed", !!value);
+    g.classList.toggle("tge-has-grad", !!grad);
+  }
+
+  // Repaint the variables whose state differs between event indices `from` and `to` (all when from is null).
+  function paintNodes(from, to) {
+    if (from === null) {
+      for (const id of lines.keys()) paintNode(id, to);
+    } else if (from !== to) {
+      const touched = new Set();
+      for (let i = Math.min(from, to) + 1; i <= Math.max(from, to); i++) touched.add(shared.events[i].node);
+      for (const id of touched) paintNode(id, to);
+    }
+    shownLast = to;
+  }
+
+  function litIds(step) {
+    const s = shared.view.steps[step];
+    if (!s) return { ids: [], current: null };
+    if (s.lit) return { ids: s.lit, current: s.node };
+    const e = shared.events[s.event];
+    const ids = [e.node, e.op_node, e.from, e.edge, e.out_edge, ...(e.edges || [])].filter(Boolean).map(drawnId);
+    return { ids, current: drawnId(e.node) };
+  }
+
   function paint() {
-    const all = events();
     const step = model.get("step");
-    const [first, last] = stepRange(all, model.get("phase"));
-    const { values, grads } = stateAt(all, step);
-    for (const g of elements.values()) g.classList.remove("tge-current", "tge-active", "tge-computed", "tge-has-grad");
-    for (const node of snap().nodes || []) {
-      if (node.kind !== "var") continue;
-      const g = elements.get(node.id);
+    const [first, last] = shared.range(model.get("phase"));
+    paintNodes(shownLast, shared.lastOf(step));
+    for (const g of lit) g.classList.remove("tge-current", "tge-active");
+    const { ids, current } = litIds(step);
+    lit = [];
+    for (const id of ids) {
+      const g = elements.get(id);
       if (!g) continue;
-      const value = values.get(node.id);
-      const grad = grads.get(node.id);
-      const [dataLine, gradLine] = lines.get(node.id) || [];
-      setText(dataLine, `data ${value ? value.value_text : NOT_YET}`);
-      setText(gradLine, `grad ${grad ? grad.grad_text : NOT_YET}`);
-      if (value) g.classList.add("tge-computed");
-      if (grad) g.classList.add("tge-has-grad");
+      g.classList.add(id === current ? "tge-current" : "tge-active");
+      lit.push(g);
     }
-    const event = all[step];
-    for (const id of highlightedIds(event)) {
-      const g = drawn(id);
-      if (g) g.classList.add(id === event.node ? "tge-current" : "tge-active");
-    }
-    caption.textContent = event ? event.text : step < 0 ? "Press ▶ or → to start the forward pass." : "";
-    caption.dataset.phase = event ? event.phase : "";
+    const s = shared.view.steps[step];
+    caption.textContent = s ? (s.text ?? shared.events[s.event].text)
+      : step < 0 ? "Press ▶ or → to start the forward pass." : "";
+    caption.dataset.phase = s ? shared.phaseOf(step) : "";
     controls.scrub.min = String(first);
     controls.scrub.max = String(last);
     controls.scrub.value = String(step);
     controls.counter.textContent = `step ${step} (${step - first}/${last - first})`;
     controls.phase.value = model.get("phase");
     controls.speed.value = String(model.get("speed"));
+    controls.direction.value = model.get("direction");
     controls.play.textContent = model.get("playing") ? "⏸" : "▶";
-    if (pinned) showDetails(pinned);
-  }
-
-  function go(step) {
-    const [first, last] = stepRange(events(), model.get("phase"));
-    const next = Math.min(last, Math.max(first, step));
-    if (next !== model.get("step")) {
-      model.set("step", next);
-      model.save_changes();
-    }
-    return next < last;
-  }
-
-  function setPlaying(on) {
-    model.set("playing", on);
-    model.save_changes();
-  }
-
-  function syncTimer() {
-    clearInterval(timer);
-    timer = null;
-    if (!model.get("playing")) return;
-    const [, last] = stepRange(events(), model.get("phase"));
-    if (model.get("step") >= last) go(stepRange(events(), model.get("phase"))[0]);   // play again from the top
-    timer = setInterval(() => {
-      if (!go(model.get("step") + 1)) setPlaying(false);
-    }, 1000 / Math.max(0.1, model.get("speed")));
+    if (detailsId) showDetails(detailsId);          // the panel follows the current step
   }
 
   function act(action) {
     const step = model.get("step");
-    if (action === "play") return setPlaying(!model.get("playing"));
-    setPlaying(false);
-    if (action === "step") go(step + 1);
-    else if (action === "back") go(step - 1);
-    else if (action === "restart") go(stepRange(events(), model.get("phase"))[0]);
-    else if (action === "end") go(stepRange(events(), model.get("phase"))[1]);
+    const phase = model.get("phase");
+    if (action === "play") return shared.setPlaying(!model.get("playing"));
+    if (action === "zoom-in") return zoom.zoom(1.25);
+    if (action === "zoom-out") return zoom.zoom(0.8);
+    if (action === "fit") { zoom.touched = false; return zoom.fit(); }
+    if (action === "actual") return zoom.actual();
+    if (model.get("playing")) shared.setPlaying(false);
+    if (action === "step") shared.go(step + 1, false);
+    else if (action === "back") shared.go(step - 1, false);
+    else if (action === "restart") shared.go(shared.range(phase)[0], false);
+    else if (action === "end") shared.go(shared.range(phase)[1], false);
+  }
+
+  function line(text, className = "tge-muted") {
+    details.appendChild(make("div", className, text));
   }
 
   function showDetails(id) {
-    const node = nodesById().get(id);
+    detailsId = id;
     details.replaceChildren();
-    if (!node) return;
-    const { values, grads } = stateAt(events(), model.get("step"));
-    details.appendChild(make("div", "tge-title", node.kind === "op" ? `operation ${node.op}` : node.name));
-    if (node.kind === "op") {
-      const attrs = Object.entries(node.attrs || {}).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(", ");
-      if (attrs) details.appendChild(make("div", "tge-muted", attrs));
-      details.appendChild(make("div", "tge-muted", `inputs ${node.inputs.join(", ")} → ${node.output}`));
+    details.hidden = false;
+    const close = make("button", "tge-close", "×");
+    close.type = "button";
+    close.title = "close";
+    close.dataset.action = "close-details";
+    details.appendChild(close);
+    const group = shared.view.groups?.[id];
+    const node = shared.nodes.get(id);
+    if (group !== undefined) {
+      const title = elements.get(id)?.querySelector("text")?.textContent || group;
+      line(`${group.split("/").pop()} (${title})`, "tge-title");
+      line("one step for the whole module; click it to see its operations");
       return;
     }
-    const kind = node.leaf ? "input" : `result of ${nodesById().get("o" + node.id.slice(1))?.op}`;
-    details.appendChild(make("div", "tge-muted", `${kind}${node.scope ? ` in ${node.scope}` : ""}`));
-    details.appendChild(make("div", "tge-muted", `shape (${node.shape.join(", ")}) ${node.dtype}`));
-    details.appendChild(make("div", "tge-section", "value"));
-    details.appendChild(arrayView(values.has(id) ? node.value : null));
-    details.appendChild(make("div", "tge-section", "gradient"));
-    details.appendChild(arrayView(grads.has(id) ? grads.get(id).grad : null));
+    if (!node) return hideDetails();
+    if (node.kind === "op") {
+      line(`operation ${node.op}`, "tge-title");
+      const attrs = Object.entries(node.attrs || {}).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(", ");
+      if (attrs) line(attrs);
+      line(`inputs ${node.input_names.join(", ")} → ${node.output_name}`);
+      return;
+    }
+    const { value, grad } = shared.stateOf(id, shared.lastOf(model.get("step")));
+    const made = node.leaf ? (node.trainable ? "parameter" : "input")
+      : `result of ${shared.nodes.get("o" + id.slice(1))?.op}`;
+    line(node.name, "tge-title");
+    line(`${made}${node.scope ? ` in ${node.scope}` : ""}`);
+    if (node.shape.length) line(`shape (${node.shape.join(", ")}) ${node.dtype}`);
+    line("value", "tge-section");
+    details.appendChild(arrayView(value ? node.value : null, NOT_YET));
+    line("gradient", "tge-section");
+    details.appendChild(arrayView(grad ? grad.grad : null, node.grad_text === NO_GRAD ? NO_GRAD : NOT_YET));
   }
 
-  function snapshotIdOf(target) {
+  function hideDetails() {
+    detailsId = null;
+    pinned = false;
+    details.hidden = true;
+    details.replaceChildren();
+  }
+
+  const nodeOf = (target) => {
     const g = target.closest("g.node, g.cluster");
-    if (!g || !root.contains(g)) return null;
-    return g;
+    return g && canvas.contains(g) ? g : null;
+  };
+
+  // The panel overlays the graph on the side away from the node it describes.
+  function place(g) {
+    const box = g.getBoundingClientRect(), area = viewport.getBoundingClientRect();
+    details.classList.toggle("tge-left", box.left + box.width / 2 > area.left + area.width / 2);
   }
 
   function onOver(event) {
-    const g = snapshotIdOf(event.target);
-    if (g && g.classList.contains("node") && !pinned) showDetails(g.id);
+    const g = nodeOf(event.target);
+    if (g && g.classList.contains("node") && !pinned) {
+      place(g);
+      showDetails(g.id);
+    }
+  }
+
+  function onLeave() {
+    if (!pinned) hideDetails();
+  }
+
+  let drag = null;
+  function onDown(event) {
+    if (event.button !== 0) return;
+    drag = { x: event.clientX, y: event.clientY, moved: false };
+  }
+  function onMove(event) {
+    if (!drag) return;
+    const dx = event.clientX - drag.x, dy = event.clientY - drag.y;
+    if (!drag.moved && Math.abs(dx) + Math.abs(dy) < 4) return;
+    drag.moved = true;
+    viewport.classList.add("tge-dragging");
+    zoom.pan(dx, dy);
+    drag.x = event.clientX;
+    drag.y = event.clientY;
+  }
+  function onUp() {
+    viewport.classList.remove("tge-dragging");
+    setTimeout(() => { drag = null; }, 0);
+  }
+
+  function setCollapsed(next) {
+    model.set("collapsed", next);
+    model.save_changes();
   }
 
   function onClick(event) {
-    const g = snapshotIdOf(event.target);
+    if (drag?.moved) return;
+    const g = nodeOf(event.target);
     if (!g) return;
-    const scopes = Object.entries(model.get("scopes") || {});
-    const path = (scopes.find(([, sid]) => sid === g.id) || [])[0];
     const collapsed = model.get("collapsed");
-    if (path !== undefined && g.classList.contains("group")) {
-      model.set("collapsed", collapsed.filter((p) => p !== path));
-    } else if (path !== undefined && g.classList.contains("cluster")) {
-      model.set("collapsed", [...collapsed, path]);
-    } else {
-      pinned = pinned === g.id ? null : g.id;
-      return showDetails(g.id);
+    const groupId = g.id.endsWith("_frame") ? g.id.slice(0, -6) : g.id;
+    const key = shared.view.groups?.[groupId];
+    if (key !== undefined) {                           // a folded module: expand it (a run into its blocks)
+      const runs = model.get("runs") || {};
+      return setCollapsed([...collapsed.filter((p) => p !== key), ...(runs[key] || [])]);
     }
-    model.save_changes();
+    const path = Object.entries(model.get("scopes") || {}).find(([, sid]) => sid === g.id)?.[0];
+    if (path !== undefined && g.classList.contains("cluster")) {     // an expanded frame: fold it
+      return setCollapsed([...collapsed.filter((p) => !p.startsWith(path + "/")), path]);
+    }
+    if (g.classList.contains("node")) {
+      pinned = !(pinned && detailsId === g.id);
+      if (pinned) { place(g); showDetails(g.id); } else hideDetails();
+    }
+  }
+
+  // Ctrl/⌘ + wheel (and a trackpad pinch) zooms at the pointer; the plain wheel pans a graph larger
+  // than its view while the widget has focus, and scrolls the page otherwise.
+  function onWheel(event) {
+    if (event.ctrlKey || event.metaKey) {
+      event.preventDefault();
+      const rect = viewport.getBoundingClientRect();
+      zoom.zoom(Math.exp(-event.deltaY * 0.01), event.clientX - rect.left, event.clientY - rect.top);
+    } else if (root.contains(document.activeElement) && zoom.pan(-event.deltaX, -event.deltaY)) {
+      event.preventDefault();
+    }
   }
 
   function onControl(event) {
     const action = event.target.closest("button")?.dataset.action;
-    if (action) act(action);
+    if (action === "close-details") hideDetails();
+    else if (action) act(action);
   }
 
+  // Keys are caught on the window before the page (JupyterLab's and Notebook 7's shortcuts listen on
+  // the document), only while focus is inside this widget, and never passed on.
+  const KEYS = { " ": "play", ArrowRight: "step", ArrowLeft: "back", Home: "restart", End: "end",
+    "+": "zoom-in", "=": "zoom-in", "-": "zoom-out", "0": "fit", "1": "actual" };
   function onKey(event) {
-    const keys = { " ": "play", ArrowRight: "step", ArrowLeft: "back", Home: "restart", End: "end" };
-    const inControl = ["SELECT", "INPUT", "BUTTON"].includes(event.target.tagName);
-    if (!(event.key in keys) || (inControl && event.key !== "ArrowRight" && event.key !== "ArrowLeft")) return;
-    if (event.target.tagName === "INPUT" || event.target.tagName === "SELECT") return;   // their own arrows
+    if (!root.contains(event.target) || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (!(event.key in KEYS)) return;
+    event.stopPropagation();
+    if (["INPUT", "SELECT"].includes(event.target.tagName)) return;     // their own keys
     event.preventDefault();
-    act(keys[event.key]);
+    act(KEYS[event.key]);
   }
 
-  const onScrub = () => { setPlaying(false); go(Number(controls.scrub.value)); };
+  const onScrub = () => { if (model.get("playing")) shared.setPlaying(false); shared.go(Number(controls.scrub.value), true); };
   const onPhase = () => {
-    setPlaying(false);
+    if (model.get("playing")) model.set("playing", false);
     model.set("phase", controls.phase.value);
-    model.set("step", stepRange(events(), controls.phase.value)[0]);
-    model.save_changes();
+    model.set("step", shared.range(controls.phase.value)[0]);
+    shared.flush();
   };
-  const onSpeed = () => { model.set("speed", Number(controls.speed.value)); model.save_changes(); };
+  const onSpeed = () => { model.set("speed", Number(controls.speed.value)); shared.flush(); };
+  const onDirection = () => { model.set("direction", controls.direction.value); shared.flush(); };
+  const resize = new ResizeObserver(() => { if (!zoom.touched) opening(); });
+  resize.observe(body);
 
   const modelListeners = [
     ["change:svg", drawSvg], ["change:view", drawSvg], ["change:message", drawSvg],
-    ["change:step", paint], ["change:phase", paint], ["change:graph_json", paint],
-    ["change:playing", () => { syncTimer(); paint(); }], ["change:speed", () => { syncTimer(); paint(); }],
+    ["change:step", paint], ["change:phase", paint], ["change:playing", paint], ["change:speed", paint],
+    ["change:direction", paint],
   ];
   const domListeners = [
-    [root, "click", onControl], [root, "keydown", onKey], [graph, "mouseover", onOver], [graph, "click", onClick],
+    [window, "keydown", onKey, true], [root, "click", onControl], [viewport, "mouseover", onOver],
+    [viewport, "mouseleave", onLeave], [viewport, "click", onClick], [viewport, "wheel", onWheel, { passive: false }],
+    [viewport, "pointerdown", onDown], [window, "pointermove", onMove], [window, "pointerup", onUp],
     [controls.scrub, "input", onScrub], [controls.phase, "change", onPhase], [controls.speed, "change", onSpeed],
+    [controls.direction, "change", onDirection],
   ];
   for (const [name, fn] of modelListeners) model.on(name, fn);
-  for (const [element, type, fn] of domListeners) element.addEventListener(type, fn);
+  for (const [element, type, fn, options] of domListeners) element.addEventListener(type, fn, options);
   drawSvg();
-  syncTimer();
 
   return () => {                  // the view was removed: leave nothing running or listening
-    clearInterval(timer);
+    resize.disconnect();
     for (const [name, fn] of modelListeners) model.off(name, fn);
-    for (const [element, type, fn] of domListeners) element.removeEventListener(type, fn);
+    for (const [element, type, fn, options] of domListeners) element.removeEventListener(type, fn, options);
     root.remove();
   };
 }
 
-const GraphAnimatorView = { render };
+const GraphAnimatorView = { initialize, render };
 export default GraphAnimatorView;

@@ -2,6 +2,6 @@
 from .drawing import Drawing, draw
 from .dot import to_dot
 from .render import svg_from_dot
-from .snapshot import NOT_COMPUTED, snapshot
+from .snapshot import NO_GRAD, NOT_COMPUTED, snapshot
 
-__all__ = ["Drawing", "NOT_COMPUTED", "draw", "snapshot", "svg_from_dot", "to_dot"]
+__all__ = ["Drawing", "NO_GRAD", "NOT_COMPUTED", "draw", "snapshot", "svg_from_dot", "to_dot"]

@@ -22,13 +22,14 @@ _VALUE_LOCALS = {
     "tanh": ("1 - out²",), "sigmoid": ("out·(1 - out)",), "exp": ("out",), "log": ("1/a",),
     "sin": ("cos(a)",), "cos": ("-sin(a)",),
 }
-_SYMBOL = re.compile(r"\b(a|b|out)\b")
+_SYMBOL = re.compile(r"(?<![A-Za-z0-9_])(a|b|out)(?![A-Za-z0-9_])")     # "out²" is `out` squared
 
 
 class ValueAdapter:
     """Scalar graphs: numbers are floats, a local derivative is a number stored on the node."""
 
     kind = "value"
+    generated_names = "letters"
 
     def parents(self, node):
         return node._prev
@@ -46,7 +47,16 @@ class ValueAdapter:
         return plain.fmt(node.data) if not node._prev else ""
 
     def scope(self, node) -> str:
+        return ""      # Value graphs have no scopes, so a trainable leaf never moves into one
+
+    def trainable(self, node) -> bool:
+        return not node._prev
+
+    def root_name(self, root) -> str:
         return ""
+
+    def backward_ran(self, order) -> bool:
+        return any(node._mark is not None for node in order)
 
     def shape(self, node) -> list:
         return []
@@ -98,6 +108,7 @@ class TensorAdapter:
     here by calling the op's own backward on the arrays, never touching the user's `.grad`."""
 
     kind = "tensor"
+    generated_names = "numbered"      # t1, t2: single letters would read as the op formulas' a, b, x
 
     def parents(self, node):
         return node._parents
@@ -106,7 +117,8 @@ class TensorAdapter:
         return None if node._op is None else node._op.name
 
     def attrs(self, node) -> dict:
-        return json.loads(json.dumps(node._op.attrs, default=repr))
+        attrs = node._op.attrs
+        return json.loads(json.dumps(attrs, default=repr)) if attrs else {}
 
     def name(self, node) -> str:
         return node.name or ""
@@ -114,11 +126,22 @@ class TensorAdapter:
     def scope(self, node) -> str:
         return "/".join(node._scope)
 
+    def trainable(self, node) -> bool:
+        return node._op is None and node.requires_grad
+
+    def root_name(self, root) -> str:
+        """An unnamed scalar output is what backward() starts from: almost always the loss."""
+        return "loss" if root.array.ndim == 0 else "output"
+
+    def backward_ran(self, order) -> bool:
+        """backward() marks what it went through freed; with retain_graph=True the leaves' .grad say it."""
+        return order[-1]._freed or any(n._op is None and n.grad is not None for n in order)
+
     def shape(self, node) -> list:
         return list(node.array.shape)
 
     def dtype(self, node) -> str:
-        return str(node.array.dtype)
+        return plain.dtype_name(node.array.dtype)
 
     def value(self, node):
         return self.to_plain(node.array)

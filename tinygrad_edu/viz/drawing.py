@@ -37,10 +37,11 @@ def save_text(path, suffix: str, text: str, where: str) -> Path:
     return path
 
 
-def draw(root, *, engine: str | None = None, collapsed=()) -> Drawing:
+def draw(root, *, model=None, engine: str | None = None, collapsed=(), direction: str = "auto") -> Drawing:
     """Draw the graph that computed `root` (a `Value` or `Tensor`): variables with their data and grad,
-    each operation as its own node, inputs on the left. `engine` picks Graphviz ("auto", "dot", "wasm");
-    `collapsed` lists name scopes to draw as one box each."""
-    snap = snapshot(root)
-    source, _ = to_dot(snap, collapsed)
+    each operation as its own node. `model` (an `nn.Module`) names parameters by their module path;
+    `engine` picks Graphviz ("auto", "dot", "wasm"); `collapsed` lists name scopes to fold into one step
+    each; `direction` is "LR" (inputs on the left), "TB" (top to bottom) or "auto" (by depth)."""
+    snap = snapshot(root, model=model)
+    source, _ = to_dot(snap, collapsed, direction)
     return Drawing(snap, source, svg_from_dot(source, engine))

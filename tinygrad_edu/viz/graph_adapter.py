@@ -28,6 +28,7 @@ class _Handle:
 
 class GraphAdapter:
     kind = "static"
+    generated_names = "numbered"        # values have their graph names; this is never needed
 
     def __init__(self, graph):
         self.graph = graph
@@ -72,6 +73,16 @@ class GraphAdapter:
 
     def scope(self, node) -> str:
         return ""
+
+    def trainable(self, node) -> bool:
+        node = self._of(node)
+        return node.node is None and node.name in self.graph.state
+
+    def root_name(self, root) -> str:
+        return ""
+
+    def backward_ran(self, order) -> bool:
+        return False                    # a static graph keeps no gradients: the events show them
 
     def shape(self, node) -> list:
         node = self._of(node)

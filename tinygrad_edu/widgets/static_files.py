@@ -12,3 +12,12 @@ def static_file(name: str) -> Path:
             return folder / name
     raise FileNotFoundError(f"widget asset {name!r} not found in {_PACKAGE / '_static'} (installed) "
                             f"or {_PACKAGE.parent / 'widgets'} (source checkout); reinstall tinygrad_edu")
+
+
+# The animator's ES module, in order: helpers first, then the view (anywidget takes one module).
+ANIMATOR_MODULE = ("array_view.js", "graph_animator.js")
+
+
+def module_source(*names: str) -> str:
+    """The text of widget assets joined into one ES module (top-level names shared, in order)."""
+    return "\n".join(static_file(name).read_text(encoding="utf-8") for name in names)
