@@ -12,3 +12,9 @@ def static_file(name: str) -> Path:
             return folder / name
     raise FileNotFoundError(f"widget asset {name!r} not found in {_PACKAGE / '_static'} (installed) "
                             f"or {_PACKAGE.parent / 'widgets'} (source checkout); reinstall tinygrad_edu")
+
+
+def bundle(*names: str) -> str:
+    """Widget assets joined into one text, in order. anywidget loads one ES module per widget, so the
+    helpers the training widgets share (plot_kit.js) come first in the same module instead of an import."""
+    return "\n".join(static_file(name).read_text(encoding="utf-8") for name in names)
