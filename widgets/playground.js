@@ -22,6 +22,7 @@ const REGULARIZATIONS = [["none", "None"], ["l1", "L1"], ["l2", "L2"]];
 const MAX_LAYERS = 8;
 const MAX_UNITS = 8;             // the +/- buttons stop here (Python accepts up to 32)
 const HEATMAP = 260;
+const CURVE_HEIGHT = 80;
 const TRAIN_COLOUR = "#1d2733";
 const TEST_COLOUR = "#d9822b";
 
@@ -80,70 +81,6 @@ function initialize({ model }) {
     model.off("change:frame", onFrame);
     model.off("change:playing", onPlaying);
   };
-}
-
-// ---- what a frame's numbers mean on screen --------------------------------------------------------
-function neuronName(c, u, scene) {
-  const col = scene.columns[c];
-  if (col.kind === "input") return col.labels[u];
-  if (col.kind === "hidden") return `h${c}_${u + 1}`;
-  if (scene.task === "regression") return "ŷ";
-  const classes = scene.classes;
-  return col.units === 1 ? `p(${classes[1]})` : `p(${classes[u]})`;
-}
-
-function term(w, name, first) {
-  const sign = w < 0 ? (first ? "−" : " − ") : (first ? "" : " + ");
-  return `${sign}${formatNumber(Math.abs(w))}·${name}`;
-}
-
-// "h1_2 = tanh(0.31·x1 − 1.2·x2 + 0.1)" for the unit u of column c (c >= 1).
-function formula(c, u, scene, weights) {
-  const col = scene.columns[c];
-  const fanIn = scene.columns[c - 1].units;
-  const { w, b } = weights[c - 1];
-  const parts = [];
-  for (let i = 0; i < fanIn && i < 8; i++) parts.push(term(w[u * fanIn + i], neuronName(c - 1, i, scene), i === 0));
-  if (fanIn > 8) parts.push(" + …");
-  const bias = b[u];
-  const sum = `${parts.join("")}${bias < 0 ? " − " : " + "}${formatNumber(Math.abs(bias))}`;
-  const name = neuronName(c, u, scene);
-  if (col.kind !== "output") return col.symbol ? `${name} = ${col.symbol}(${sum})` : `${name} = ${sum}`;
-  if (col.activation === "sigmoid") return `${name} = σ(${sum})`;
-  if (col.activation === "softmax") return `${name} = softmax(z)_${u + 1},  z_${u + 1} = ${sum}`;
-  return `${name} = ${sum}`;
-}
-
-// Per layer {w: Float32Array(out*in), b: Float32Array(out)} from the frame's flat buffer.
-function splitWeights(flat, scene) {
-  const out = [];
-  let at = 0;
-  for (let c = 1; c < scene.columns.length; c++) {
-    const fanIn = scene.columns[c - 1].units, units = scene.columns[c].units;
-    out.push({ w: flat.subarray(at, at + units * fanIn), b: flat.subarray(at + units * fanIn, at + units * fanIn + units) });
-    at += units * fanIn + units;
-  }
-  return out;
-}
-
-function maxAbs(values, from, to) {
-  let m = 1e-9;
-  for (let i = from; i < to; i++) if (Math.abs(values[i]) > m) m = Math.abs(values[i]);
-  return m;
-}
-
-// The colour of value v of a map drawn for a column: activations in their own range, the rest scaled.
-function mapColour(kind, scene, classIndex) {
-  const [low, high] = scene.target_range;
-  const mid = (low + high) / 2, half = Math.max((high - low) / 2, 1e-9);
-  if (kind === "tanh") return (v) => diverging(v);
-  if (kind === "sigmoid") return (v) => diverging(2 * v - 1);
-  if (kind === "softmax") {
-    const end = PALETTE[classIndex % PALETTE.length];
-    return (v) => [0, 1, 2].map((i) => NEUTRAL[i] + (end[i] - NEUTRAL[i]) * v);
-  }
-  if (kind === "") return (v) => diverging((v - mid) / half);      // regression output
-  return null;                                                     // relu, linear, inputs: scaled per map
 }
 
 // ---- one view ---------------------------------------------------------------------------------------
@@ -213,7 +150,7 @@ function render({ model, el }) {
   const heat = make("canvas", "tge-pg-heatmap");
   const heatCtx = sizeCanvas(heat, HEATMAP, HEATMAP);
   const curve = make("canvas", "tge-pg-curve");
-  const curveCtx = sizeCanvas(curve, HEATMAP, 70);
+  const curveCtx = sizeCanvas(curve, HEATMAP, CURVE_HEIGHT);
   const scrub = make("input", "tge-pg-scrub");
   Object.assign(scrub, { type: "range", min: "0", max: "0", step: "1", title: "back in time: drag to an earlier step" });
   const scrubText = make("div", "tge-muted tge-pg-scrubtext", "back in time: drag to return to an earlier step");
@@ -422,18 +359,19 @@ function render({ model, el }) {
   function drawCurve(frame) {
     const c = floats(frame.curve);
     const m = c.length / 3;
-    const scale = lineChart(curveCtx, HEATMAP, 70, [
+    const scale = lineChart(curveCtx, HEATMAP, CURVE_HEIGHT, [
       { x: c.subarray(0, m), y: c.subarray(m, 2 * m), colour: TRAIN_COLOUR },
       { x: c.subarray(0, m), y: c.subarray(2 * m, 3 * m), colour: TEST_COLOUR, dash: [4, 2] },
-    ]);
+    ], { left: 34, right: 6, top: 6, bottom: 14 });
     if (!scale) return;
     curveCtx.fillStyle = "#5f6b7a";
     curveCtx.font = "10px system-ui, sans-serif";
-    curveCtx.fillText(`loss ${formatNumber(scale.yMax, 2)}`, 6, 13);
-    curveCtx.fillText("0", 6, 66);
     curveCtx.textAlign = "right";
-    curveCtx.fillText(`step ${Math.round(scale.xMax)}`, HEATMAP - 6, 66);
+    curveCtx.fillText(formatNumber(scale.yMax, 2), 30, 12);
+    curveCtx.fillText("0", 30, CURVE_HEIGHT - 14);
+    curveCtx.fillText(`step ${Math.round(scale.xMax)}`, HEATMAP - 6, CURVE_HEIGHT - 3);
     curveCtx.textAlign = "left";
+    curveCtx.fillText("loss", 4, CURVE_HEIGHT / 2);
   }
 
   // ---- controls from the model ----

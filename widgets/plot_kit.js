@@ -111,35 +111,33 @@ function paintGrid(ctx, cols, rows, colourAt, width, height, scratch) {
   ctx.drawImage(tile, 0, 0, width, height);
 }
 
-// Lines over x: series = [{ x, y, colour, dash }], drawn in a box with light axes; y from 0 (or the
-// smallest value, if negative) to the largest finite value. Returns the scales used.
-function lineChart(ctx, width, height, series, { log = false } = {}) {
+// Lines over x: series = [{ x, y, colour, dash }], drawn in a box with light axes, `pad` pixels inside it;
+// y from 0 (or the smallest value, if negative) to the largest finite value. Returns the scales used.
+function lineChart(ctx, width, height, series, pad) {
   if (!ctx) return null;
   ctx.clearRect(0, 0, width, height);
-  const pad = { left: 4, right: 4, top: 4, bottom: 4 };
   let xMax = 0, yMin = Infinity, yMax = -Infinity, xMin = Infinity;
-  const value = (v) => (log ? Math.log10(Math.max(v, 1e-12)) : v);
   for (const s of series) {
     for (let i = 0; i < s.x.length; i++) {
       if (!Number.isFinite(s.y[i])) continue;
       xMin = Math.min(xMin, s.x[i]);
       xMax = Math.max(xMax, s.x[i]);
-      yMin = Math.min(yMin, value(s.y[i]));
-      yMax = Math.max(yMax, value(s.y[i]));
+      yMin = Math.min(yMin, s.y[i]);
+      yMax = Math.max(yMax, s.y[i]);
     }
   }
   ctx.strokeStyle = "#d5dbe3";
   ctx.lineWidth = 1;
   ctx.strokeRect(0.5, 0.5, width - 1, height - 1);
   if (!Number.isFinite(yMax)) return null;
-  if (!log) yMin = Math.min(0, yMin);
+  yMin = Math.min(0, yMin);
   if (yMax - yMin < 1e-12) yMax = yMin + 1;
   if (xMax - xMin < 1e-12) xMax = xMin + 1;
   const sx = (x) => pad.left + ((x - xMin) / (xMax - xMin)) * (width - pad.left - pad.right);
-  const sy = (y) => height - pad.bottom - ((value(y) - yMin) / (yMax - yMin)) * (height - pad.top - pad.bottom);
+  const sy = (y) => height - pad.bottom - ((y - yMin) / (yMax - yMin)) * (height - pad.top - pad.bottom);
   for (const s of series) {
     ctx.strokeStyle = s.colour;
-    ctx.lineWidth = s.width || 1.5;
+    ctx.lineWidth = 1.5;
     ctx.setLineDash(s.dash || []);
     ctx.beginPath();
     let open = false;

@@ -49,7 +49,7 @@ class Playground(anywidget.AnyWidget):
     `columns=(a, b)` and `label=c` naming the columns when there are more than three.
     """
 
-    _esm = bundle("plot_kit.js", "playground.js")
+    _esm = bundle("plot_kit.js", "playground_formulas.js", "playground.js")
     _css = bundle("plot_kit.css", "playground.css")
 
     dataset = traitlets.Unicode().tag(sync=True)
