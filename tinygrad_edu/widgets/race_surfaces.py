@@ -26,9 +26,9 @@ class Surface:
 
 SURFACES = {s.name: s for s in [
     Surface("rosenbrock", lambda x, y: (1 - x) ** 2 + 100 * (y - x * x) ** 2,
-            "(1 − x)² + 100·(y − x²)²", ((-2.0, 2.0), (-1.0, 3.0)), (-1.5, 2.5), (1.0, 1.0),
-            {"sgd": {"lr": 1e-3}, "momentum": {"lr": 1e-3}, "nesterov": {"lr": 1e-3}, "adagrad": {"lr": 0.3},
-             "rmsprop": {"lr": 0.01}, "adam": {"lr": 0.1}}),
+            "(1 − x)² + 100·(y − x²)²", ((-2.0, 2.0), (-1.0, 3.0)), (-1.2, 1.0), (1.0, 1.0),
+            {"sgd": {"lr": 2e-3}, "momentum": {"lr": 1e-3}, "nesterov": {"lr": 1e-3}, "adagrad": {"lr": 0.3},
+             "rmsprop": {"lr": 0.03}, "adam": {"lr": 0.1}}),
     Surface("saddle", lambda x, y: x * x - y * y + 0.25 * y ** 4,
             "x² − y² + y⁴/4", ((-2.0, 2.0), (-2.2, 2.2)), (1.8, 0.02), (0.0, math.sqrt(2.0)),
             {"sgd": {"lr": 3e-3}, "momentum": {"lr": 1e-3}, "nesterov": {"lr": 1e-3}, "adagrad": {"lr": 0.03},
