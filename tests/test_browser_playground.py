@@ -40,7 +40,8 @@ def run_cell(page, index: int) -> str:
         await window.jupyterapp.commands.execute('notebook:run-cell');
         for (let i = 0; i < 200; i++) {
             const out = cell.outputArea.model.toJSON();
-            if (out.length && out[0].text) return Array.isArray(out[0].text) ? out[0].text.join('') : out[0].text;
+            const text = out.length ? out[0].text : undefined;
+            if (text) return Array.isArray(text) ? text.join('') : text;
             await new Promise((r) => setTimeout(r, 50));
         }
         return '';
@@ -104,7 +105,7 @@ def test_playground_trains_in_jupyterlab(tmp_path):
 
 def no_news_toast(folder) -> None:
     """JupyterLab asks in a toast whether to fetch its news, which would cover the screenshots: answer
-    "no" in the settings it reads at start-up (start_lab points JUPYTERLAB_SETTINGS_DIR at folder/.settings)."""
+    "no" in the settings it reads at start-up (start_lab sets JUPYTERLAB_SETTINGS_DIR to folder/.settings)."""
     settings = folder / ".settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True, exist_ok=True)
     (settings / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
@@ -141,8 +142,9 @@ def _play_change_and_pause(page, playground) -> dict:
     page.wait_for_timeout(1500)
     assert counters(playground) == paused
     assert kernel_state(page)["steps"] == paused[1]
-    return {"updates_per_second": (frames1 - frames0) / seconds, "steps_per_second": (steps1 - steps0) / seconds,
-            "window_s": seconds, "viewport": "1280x800", "network": "2-4-2-1, 500 points, batch 10"}
+    return {"updates_per_second": (frames1 - frames0) / seconds,
+            "steps_per_second": (steps1 - steps0) / seconds, "window_s": seconds, "viewport": "1280x800",
+            "network": "2-4-2-1, 500 points, batch 10"}
 
 
 def _open_graph(playground) -> None:

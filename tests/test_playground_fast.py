@@ -66,14 +66,14 @@ def test_backward_matches_central_differences_in_float64(loss):
 
     def total():
         value = fast.backward(features[batch], s.targets[batch], "l2", s.reg_rate)
-        weights = [p.data for p in s.params if p.ndim == 2]
+        weights = [p.array for p in s.params if p.ndim == 2]
         return value + s.reg_rate * 0.5 * sum((w * w).sum() for w in weights)
 
     total()
     analytic = [p.grad.numpy().copy() for p in s.params]
     h = 1e-6
     for p, grad in zip(s.params, analytic):
-        flat = p.data.reshape(-1)
+        flat = p.array.reshape(-1)
         for i in range(flat.size):
             keep = flat[i]
             flat[i] = keep + h

@@ -35,7 +35,7 @@ PUBLIC = {
         "Dataset", "TensorDataset", "DataLoader", "load_digits", "train_test_split", "read_idx",
         "make_moons", "make_circles", "make_xor", "make_spiral", "make_gaussians",
     ],
-    "tinygrad_edu.widgets": ["GraphAnimator"],
+    "tinygrad_edu.widgets": ["GraphAnimator", "Playground", "OptimizerRace"],
     "tinygrad_edu.viz": ["draw", "snapshot", "to_dot", "svg_from_dot", "Drawing", "NOT_COMPUTED"],
     "tinygrad_edu.exercises": ["check"],
     "tinygrad_edu.ops": ["Op", "vjp", "call", "unbroadcast", "Add", "Mul", "MatMul", "Tanh", "Sum"],

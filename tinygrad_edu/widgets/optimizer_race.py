@@ -11,7 +11,7 @@ import anywidget
 import numpy as np
 import traitlets
 
-from .. import Tensor
+from ..tensor import Tensor
 from . import optimizer_zoo, static_image
 from .buffers import f32
 from .race_surfaces import check_point, evaluate, run_optimizer, surface_for

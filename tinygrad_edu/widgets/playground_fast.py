@@ -12,7 +12,7 @@ parameter's `.grad`, and the update is still `tinygrad_edu.optim`'s `step()`. Mo
 """
 import numpy as np
 
-from .. import Tensor
+from ..tensor import Tensor
 
 
 def _sigmoid(z):
@@ -56,7 +56,7 @@ def _loss_gradient(logits, target, loss):
 
 class FastMLP:
     """Trains the Linear layers `layers` [(nn.Linear, activation name or None), ...] of a Playground network
-    on precomputed feature columns. The parameters stay the model's own: it reads `.data` every step and
+    on precomputed feature columns. The parameters stay the model's own: it reads `.array` every step and
     writes `.grad` in place, so the model, its optimizer and a GraphAnimator always agree."""
 
     def __init__(self, layers, loss: str):
@@ -68,7 +68,7 @@ class FastMLP:
         """[(z, a)] per layer, from the feature columns (n, f)."""
         steps, h = [], features
         for weight, bias, (f, _) in self.layers:
-            z = h @ weight.data.T + bias.data
+            z = h @ weight.array.T + bias.array
             h = f(z)
             steps.append((z, h))
         return steps
@@ -89,13 +89,13 @@ class FastMLP:
             below = steps[i - 1][1] if i else features
             grad_w = g.T @ below
             if regularization == "l1" and rate:
-                grad_w += rate * np.sign(weight.data)
+                grad_w += rate * np.sign(weight.array)
             elif regularization == "l2" and rate:
-                grad_w += rate * weight.data
+                grad_w += rate * weight.array
             _store(weight, grad_w)
             _store(bias, g.sum(axis=0))
             if i:
-                g = g @ weight.data
+                g = g @ weight.array
         return float(per_sample_loss(logits, target, self.loss).mean())
 
 
@@ -104,4 +104,4 @@ def _store(param, grad):
     if param.grad is None or param.grad.shape != param.shape:
         param.grad = Tensor(grad.astype(param.dtype))
     else:
-        param.grad.data[...] = grad
+        param.grad.array[...] = grad

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from .. import Tensor, no_grad
+from ..tensor import Tensor, no_grad
 from . import static_image
 from .buffers import f32
 from .playground_model import (

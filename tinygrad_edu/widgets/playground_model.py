@@ -6,7 +6,8 @@ A network built here is an ordinary `nn.Sequential(FeatureMap, Linear, Tanh, ...
 """
 import numpy as np
 
-from .. import Tensor, cat, nn, no_grad
+from .. import nn
+from ..tensor import Tensor, cat, no_grad
 
 # key -> (formula over the two inputs a and b as Tensors, label template)
 FEATURES = {
@@ -90,8 +91,8 @@ def build_mlp(features, hidden, activation: str, outputs: int, seed: int) -> nn.
     linears = [m for m in model if isinstance(m, nn.Linear)]
     for i, linear in enumerate(linears, start=1):
         bound = np.sqrt(6.0 / (linear.in_features + linear.out_features))
-        linear.weight.data[...] = rng.uniform(-bound, bound, size=linear.weight.shape)
-        linear.bias.data[...] = 0
+        linear.weight.array[...] = rng.uniform(-bound, bound, size=linear.weight.shape)
+        linear.bias.array[...] = 0
         linear.weight.name, linear.bias.name = f"W{i}", f"b{i}"      # how graph drawings label them
     return model
 

@@ -9,7 +9,8 @@ import math
 
 import numpy as np
 
-from .. import Tensor, nn, no_grad
+from .. import nn
+from ..tensor import Tensor, no_grad
 from . import optimizer_zoo
 from .playground_fast import FastMLP, per_sample_loss
 from .playground_model import layers_of

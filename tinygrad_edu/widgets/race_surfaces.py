@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import Tensor, no_grad
+from ..tensor import Tensor, no_grad
 from . import optimizer_zoo
 
 
