@@ -215,6 +215,12 @@ class OptimizerRace(anywidget.AnyWidget):
             body.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="1.6"/>')
             legend = optimizer_zoo.label(name)
             body.append(static_image.svg_text(size + 2 * pad + 6, pad + 14 + 16 * i, legend, fill=colour))
+        sx, sy = to_px(self._surface.start)
+        body.append(f'<rect x="{sx - 4:.1f}" y="{sy - 4:.1f}" width="8" height="8" fill="none" '
+                    'stroke="#1d2733"/>')
+        if self._surface.minimum is not None:
+            mx, my = to_px(self._surface.minimum)
+            body.append(static_image.svg_text(mx, my + 5, "★", text_anchor="middle", font_size="16"))
         body.append(static_image.svg_text(pad, size + 2 * pad + 12, f"{self.formula}, {self.steps} steps"))
         return static_image.svg_page(size + 2 * pad + 90, size + 2 * pad + 20, body, "OptimizerRace")
 

@@ -123,11 +123,11 @@ def static_svg(session, grid: np.ndarray) -> str:
         body.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="2.6" fill="{fill}" stroke="{stroke}" '
                     'stroke-width="0.7"/>')
     loss, test_loss = session.history.column("loss")[-1], session.history.column("test_loss")[-1]
-    text = (f"step {session.steps} · epoch {session.epoch:.1f} · train loss {loss:.4g} · "
-            f"test loss {test_loss:.4g}")
-    body.append(static_image.svg_text(pad, size + 2 * pad + 10, text))
-    body.append(static_image.svg_text(pad, size + 2 * pad + 26, data.describe(), fill="#5f6b7a"))
-    return static_image.svg_page(size + 2 * pad, size + 2 * pad + 34, body, "Playground")
+    lines = [(f"step {session.steps} · epoch {session.epoch:.1f}", "#1d2733"),
+             (f"train loss {loss:.4g} · test loss {test_loss:.4g}", "#1d2733"), (data.describe(), "#5f6b7a")]
+    for i, (text, colour) in enumerate(lines):
+        body.append(static_image.svg_text(pad, size + 2 * pad + 10 + 16 * i, text, fill=colour))
+    return static_image.svg_page(size + 2 * pad, size + 2 * pad + 50, body, "Playground")
 
 
 def _colours(shown: np.ndarray, data) -> np.ndarray:
