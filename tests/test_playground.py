@@ -261,6 +261,8 @@ def test_bad_arguments_are_named():
         Playground(dataset="swirl")
     with pytest.raises(ValueError, match="not both"):
         Playground(dataset="moons", data=(X, y))
+    with pytest.raises(ValueError, match="describe your own data="):
+        Playground(dataset="moons", task="regression")
     with pytest.raises(ValueError, match="with model= your model is trained as it is"):
         Playground(model=nn.Linear(2, 1), data=(X, y), hidden=(3,))
     with pytest.raises(ValueError, match="unknown optimizer 'adamw'"):

@@ -7,6 +7,7 @@ the meantime waits at most one request. Every button has a Python call (`step`, 
 `show_graph`) and every control a trait (`lr`, `optimizer`, ...), which lessons and tests use.
 """
 import asyncio
+import dataclasses
 import math
 import time
 
@@ -77,6 +78,9 @@ class Playground(anywidget.AnyWidget):
                  train_ratio=0.5, n_samples=500, seed=0, task="auto", columns=None, label=None):
         if data is not None and dataset is not None:
             raise ValueError("Playground: give dataset= (a built-in set) or data= (your points), not both")
+        if data is None and (task != "auto" or columns is not None or label is not None):
+            raise ValueError("Playground: task=, columns= and label= describe your own data=; the built-in "
+                             "datasets know their own")
         if model is not None and any(v is not None for v in (features, hidden, activation)):
             raise ValueError("Playground: features=, hidden= and activation= shape the Playground's own "
                              "network; with model= your model is trained as it is")
@@ -195,10 +199,9 @@ class Playground(anywidget.AnyWidget):
         self._publish(force=True)
 
     def _make_data(self):
-        if self.custom.get("data"):
-            data = self._data
-            data.is_test = split(len(data.y), self.train_ratio, self._seed)
-            return data
+        if self.custom.get("data"):           # the student's own points, split anew
+            is_test = split(len(self._data.y), self.train_ratio, self._seed)
+            return dataclasses.replace(self._data, is_test=is_test)
         return built_in(self.dataset, self._n_samples, self.noise, self.train_ratio, self._seed)
 
     def _new_session(self) -> None:
