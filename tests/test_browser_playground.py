@@ -1,8 +1,8 @@
 """The Playground and the OptimizerRace in a real JupyterLab, driven in headless Chromium through Playwright:
 play advances the loss curve and the epoch counter, a cell run meanwhile still runs, a learning-rate
-change during training reaches the kernel without a reset, pause stops everything, the graph button
-opens a GraphAnimator; the race plays. Screenshots at 1280x800 with the file browser open go to
-test-output/, and the measured update rate to test-output/playground_browser.json."""
+change during training reaches the kernel without a reset, pause stops everything, the scrubber goes
+back in time, the graph button opens a GraphAnimator; the race plays. Screenshots at 1280x800 with the
+file browser open go to test-output/, and the measured update rate to test-output/playground_browser.json."""
 import json
 import subprocess
 import time
@@ -142,9 +142,24 @@ def _play_change_and_pause(page, playground) -> dict:
     page.wait_for_timeout(1500)
     assert counters(playground) == paused
     assert kernel_state(page)["steps"] == paused[1]
+    _back_in_time(page, playground)
     return {"updates_per_second": (frames1 - frames0) / seconds,
             "steps_per_second": (steps1 - steps0) / seconds, "window_s": seconds, "viewport": "1280x800",
             "network": "2-4-2-1, 500 points, batch 10"}
+
+
+def _back_in_time(page, playground) -> None:
+    """Drag the scrubber back to step 300: the kernel returns to a checkpoint at or before it."""
+    page.evaluate("""() => {
+        const scrub = document.querySelector('.tge-pg-scrub');
+        scrub.value = '300';
+        scrub.dispatchEvent(new Event('input', { bubbles: true }));
+        scrub.dispatchEvent(new Event('change', { bubbles: true }));
+    }""")
+    page.wait_for_function("Number(document.querySelector('.tge-pg').dataset.steps) <= 300", timeout=10_000)
+    shown = counters(playground)[1]
+    assert kernel_state(page)["steps"] == shown and 0 < shown <= 300
+    assert "went back to step" in playground.locator(".tge-pg-scrubtext").text_content()
 
 
 def _open_graph(playground) -> None:

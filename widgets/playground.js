@@ -4,7 +4,7 @@
 // `render` draws one view; all DOM lookups stay inside the view's own element.
 
 const INTERVAL_MS = 50;          // at most ~20 requests, so ~20 frames, a second
-const TARGET_KERNEL_MS = 30;     // at the fastest speed, ask for as many steps as the kernel runs in this time
+const TARGET_KERNEL_MS = 25;     // at the fastest speed, ask for as many steps as the kernel runs in this time
 const IN_FLIGHT = 2;             // requests the kernel may hold at once
 const LOST_MS = 10000;           // a request unanswered this long is forgotten (the kernel was restarted)
 const MAX_STEPS = 20000;
