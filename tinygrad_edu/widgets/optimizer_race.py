@@ -91,7 +91,7 @@ class OptimizerRace(anywidget.AnyWidget):
         value = proposal["value"]
         if self._ready and set(value) != set(self.optimizers):
             raise InvalidSetting(f"OptimizerRace.settings: expected settings for {self.optimizers}, "
-                                       f"got {sorted(value)}")
+                                 f"got {sorted(value)}")
         return {name: self._checked_settings(name, s) for name, s in value.items()}
 
     @traitlets.validate("steps")
@@ -119,7 +119,7 @@ class OptimizerRace(anywidget.AnyWidget):
     def _check_arrangement(self, proposal):
         if proposal["value"] not in ("together", "side_by_side"):
             raise InvalidSetting("OptimizerRace.arrangement: expected 'together' (one map) or 'side_by_side' "
-                                       f"(a map per optimizer), got {proposal['value']!r}")
+                                 f"(a map per optimizer), got {proposal['value']!r}")
         return proposal["value"]
 
     @traitlets.observe("settings", "steps", "start")

@@ -86,7 +86,7 @@ class Playground(anywidget.AnyWidget):
                              "network; with model= your model is trained as it is")
         if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
             raise TypeError(f"Playground: seed must be an int, got {seed!r}")
-        self._ready, self._seed, self._n_samples, self._task = False, int(seed), n_samples, task
+        self._ready, self._seed, self._n_samples = False, int(seed), n_samples
         self._user_model = model
         self._user_state = (None if model is None else
                             {k: v.numpy().copy() for k, v in model.state_dict().items()})
@@ -135,10 +135,10 @@ class Playground(anywidget.AnyWidget):
         custom = self.custom.get("data", False) if self._ready else value == "custom"
         if custom and value != "custom":
             raise InvalidSetting("Playground.dataset: this Playground trains on your data= points; "
-                                       "make a new Playground(dataset=...) for a built-in set")
+                                 "make a new Playground(dataset=...) for a built-in set")
         if not custom and value not in DATASETS:
             raise InvalidSetting(f"Playground.dataset: unknown dataset {value!r}; "
-                                       f"expected one of {list(DATASETS)}")
+                                 f"expected one of {list(DATASETS)}")
         return value
 
     @traitlets.validate("train_ratio", "noise")
@@ -148,7 +148,7 @@ class Playground(anywidget.AnyWidget):
         low_ok = 0 < value if name == "train_ratio" else 0 <= value
         if not math.isfinite(value) or not (low_ok and value <= high):
             raise InvalidSetting(f"Playground.{name}: expected a number in "
-                                       f"{'(0, 1]' if name == 'train_ratio' else '[0, 5]'}, got {value!r}")
+                                 f"{'(0, 1]' if name == 'train_ratio' else '[0, 5]'}, got {value!r}")
         return value
 
     def _own(self, check, value):
@@ -164,7 +164,7 @@ class Playground(anywidget.AnyWidget):
     def _check_speed(self, proposal):
         if proposal["value"] not in SPEEDS:
             raise InvalidSetting(f"Playground.speed: expected one of {SPEEDS} (steps per second), "
-                                       f"got {proposal['value']!r}")
+                                 f"got {proposal['value']!r}")
         return proposal["value"]
 
     # ---- reacting to the controls --------------------------------------------------------------
@@ -231,7 +231,8 @@ class Playground(anywidget.AnyWidget):
         return done
 
     def reset(self) -> None:
-        """Back to the seeded initial weights (the same ones every time), step 0, an empty history."""
+        """Back to the initial weights (the seeded ones every time, or a model='s own as it was given),
+        step 0, an empty history."""
         self._session.rewind(0)
         self.message = ""
         self._publish(force=True)
