@@ -6,7 +6,7 @@ hyper-parameters a student may edit, with the defaults the widgets start from.
 """
 from .. import optim
 
-OPTIMIZERS = {
+OPTIMIZERS: dict[str, tuple[type, dict, str]] = {
     "sgd": (optim.SGD, {"lr": 0.03}, "SGD"),
     "momentum": (optim.SGD, {"lr": 0.03, "momentum": 0.9}, "Momentum"),
     "nesterov": (optim.SGD, {"lr": 0.03, "momentum": 0.9, "nesterov": True}, "Nesterov"),

@@ -119,7 +119,8 @@ def from_user(data, train_ratio: float, seed: int, *, features=None, label=None,
         columns = [data[c].to_numpy() for c in data.columns]
         where = "the DataFrame"
     elif isinstance(data, (tuple, list)) and len(data) == 2:
-        return _from_arrays(*data, train_ratio, seed, task, ("x1", "x2"), "your data")
+        X, y = data
+        return _from_arrays(X, y, train_ratio, seed, task, ("x1", "x2"), "your data")
     else:
         raise TypeError("Playground: data= must be (X, y) arrays, a pandas DataFrame or a CSV file path, "
                         f"got {type(data).__name__}")

@@ -10,6 +10,8 @@ are checked against the Tensor engine in tests/test_playground_fast.py), it writ
 parameter's `.grad`, and the update is still `tinygrad_edu.optim`'s `step()`. Models passed in with
 `model=` train through the Tensor engine.
 """
+from collections.abc import Callable
+
 import numpy as np
 
 from ..tensor import Tensor
@@ -20,7 +22,7 @@ def _sigmoid(z):
 
 
 # activation -> (forward f(z), derivative written from its output a and input z)
-ACTIVATIONS = {
+ACTIVATIONS: dict[str | None, tuple[Callable, Callable | None]] = {
     "tanh": (np.tanh, lambda a, z: 1 - a * a),
     "relu": (lambda z: np.maximum(z, 0), lambda a, z: z > 0),
     "sigmoid": (_sigmoid, lambda a, z: a * (1 - a)),

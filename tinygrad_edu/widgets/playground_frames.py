@@ -132,17 +132,21 @@ def static_svg(session, grid: np.ndarray) -> str:
 
 def _colours(shown: np.ndarray, data) -> np.ndarray:
     if data.task == "regression":
-        low, high = float(data.y.min()), float(data.y.max())
-        return static_image.diverging((shown - (low + high) / 2) / max((high - low) / 2, 1e-9))
+        return static_image.diverging(_centred(shown, data))
     if shown.ndim == 1:
         return static_image.diverging(2 * shown - 1)
     return static_image.class_mix(shown)
 
 
+def _centred(values: np.ndarray, data) -> np.ndarray:
+    """Regression values in [-1, 1]: the targets' range mapped onto the colour scale."""
+    low, high = float(data.y.min()), float(data.y.max())
+    return (values - (low + high) / 2) / max((high - low) / 2, 1e-9)
+
+
 def _point_colour(label, data) -> str:
     if data.task == "regression":
-        low, high = float(data.y.min()), float(data.y.max())
-        rgb = static_image.diverging(np.array((label - (low + high) / 2) / max((high - low) / 2, 1e-9)))
+        rgb = tuple(static_image.diverging(_centred(np.array(label), data)))
     else:
         rgb = static_image.PALETTE[int(label)]
     return "#%02x%02x%02x" % tuple(int(c) for c in rgb)

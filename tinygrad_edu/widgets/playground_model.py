@@ -81,7 +81,7 @@ def build_mlp(features, hidden, activation: str, outputs: int, seed: int) -> nn.
     """
     act = ACTIVATIONS[check_activation(activation)][0]
     sizes = [len(check_features(features)), *check_hidden(hidden), outputs]
-    layers = [FeatureMap(features)]
+    layers: list[nn.Module] = [FeatureMap(features)]
     for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         layers.append(nn.Linear(fan_in, fan_out))
         if i < len(sizes) - 2:

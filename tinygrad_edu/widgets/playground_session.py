@@ -93,8 +93,10 @@ class TrainingSession:
         self.params = list(model.parameters())
         self.optimizer = self._new_optimizer()
         self.sampler = BatchSampler(len(self.train_index), seed)
-        self.steps, self.samples, self.diverged_at = 0, 0, None
-        self.history, self.checkpoints, self.interval = History(), [], 1
+        self.steps, self.samples = 0, 0
+        self.diverged_at: int | None = None
+        self.history, self.interval = History(), 1
+        self.checkpoints: list[dict] = []
         self._record()
 
     # ---- hyper-parameters that change without a reset -------------------------------------------

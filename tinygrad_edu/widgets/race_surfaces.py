@@ -5,6 +5,7 @@ Each built-in surface shows one thing a lesson talks about: a curved valley (Ros
 an elongated bowl where one learning rate cannot suit both directions, and Beale's plateaus.
 """
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,7 +17,7 @@ from . import optimizer_zoo
 @dataclass(frozen=True)
 class Surface:
     name: str
-    fn: object                      # f(x, y) -> a 0-d Tensor, for Tensors x and y of any (equal) shape
+    fn: Callable                    # f(x, y) -> a Tensor of x's shape, for Tensors x and y of equal shape
     formula: str
     bounds: tuple                   # ((x_min, x_max), (y_min, y_max)) the picture covers
     start: tuple
