@@ -4,6 +4,7 @@ change during training reaches the kernel without a reset, pause stops everythin
 back in time, the graph button opens a GraphAnimator; the race plays. Screenshots at 1280x800 with the
 file browser open go to test-output/, and the measured update rate to test-output/playground_browser.json."""
 import json
+import os
 import subprocess
 import time
 
@@ -145,7 +146,8 @@ def _play_change_and_pause(page, playground) -> dict:
     _back_in_time(page, playground)
     return {"updates_per_second": (frames1 - frames0) / seconds,
             "steps_per_second": (steps1 - steps0) / seconds, "window_s": seconds, "viewport": "1280x800",
-            "network": "2-4-2-1, 500 points, batch 10"}
+            "network": "2-4-2-1, 500 points, batch 10", "load_average_1min": os.getloadavg()[0],
+            "cpus": os.cpu_count()}
 
 
 def _back_in_time(page, playground) -> None:
