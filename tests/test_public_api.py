@@ -42,7 +42,7 @@ PUBLIC = {
         "get_world_size", "ReduceOp", "all_reduce", "broadcast", "barrier", "all_gather_object", "run",
         "DistributedError",
     ],
-    "tinygrad_edu.widgets": ["GraphAnimator"],
+    "tinygrad_edu.widgets": ["GraphAnimator", "Playground", "OptimizerRace"],
     "tinygrad_edu.viz": ["draw", "snapshot", "to_dot", "svg_from_dot", "Drawing", "NOT_COMPUTED"],
     "tinygrad_edu.exercises": ["check", "check_function", "reveal", "budget", "fast", "Verdict", "Mistake",
                                "judge", "judge_function"],

@@ -19,5 +19,6 @@ ANIMATOR_MODULE = ("array_view.js", "graph_animator.js")
 
 
 def module_source(*names: str) -> str:
-    """The text of widget assets joined into one ES module (top-level names shared, in order)."""
+    """Widget assets (ES modules or CSS) joined into one text, in order: anywidget loads one module and
+    one stylesheet per widget, so shared helpers come first in the same text instead of an import."""
     return "\n".join(static_file(name).read_text(encoding="utf-8") for name in names)
