@@ -22,7 +22,7 @@ CURRICULUM = ["01_computational_graphs", "02_watching_backprop", "03_build_your_
 LESSONS = sorted(ROOT.glob("lessons/*.ipynb"))
 SOLVED = [p for p in LESSONS if solve.solution_for(p).exists()]
 CHECKER = re.compile(r"\b(?:check|check_function|reveal|lesson\d\d\.check_\w+)\(")
-VISUAL = re.compile(r"\b(?:draw|GraphAnimator)\(|\bplt\.|\.plot\(|\.imshow\(")
+VISUAL = re.compile(r"\b(?:draw|GraphAnimator|OptimizerRace|Playground)\(|\bplt\.|\.plot\(|\.imshow\(")
 BARE_BOOL = {"True", "False"}
 
 # Key numbers after the solved run: expression evaluated in the lesson's kernel -> the value it must have.
@@ -53,6 +53,7 @@ KEY_NUMBERS = {
         "scores.grad.numpy().round(4)": [[-0.1705, 0.1212, 0.0493], [0.0556, 0.4107, -0.4663]],
         "[counts.sum(), counts.trace() - (predicted == y_test).sum()]": [359, 0],
         "history['val_accuracy'][-1]": (">=", 0.9)},
+    "07_optimizers": {"round(float(x[-2] - x[-1]), 4)": 0.1},
     "08_convolutional_networks": {
         "by_hand.tolist()": [[-3.0, 0.0, 3.0]] * 3, "framework.numpy()[0, 0]": [[-3.0, 0.0, 3.0]] * 3,
         "[response.item(), w.grad.numpy()[0, 0].tolist()]": [9.0, [[3.0, 0.0, 0.0]] * 3],
