@@ -164,10 +164,13 @@ def test_cuda_source_for_an_adam_update_compiles_in_c_syntax():
             assert body.count("(") == body.count(")") and body.endswith(";") and "out = " in body
 
 
-def test_graph_runs_keep_no_convolution_columns():
+def test_graph_runs_keep_no_saved_activations():
+    """Ops that may keep forward results for their backward (the fused recurrent cells) hold none
+    after a graph run: the graph's own backward nodes recompute what they need."""
     from static_models import cnn
     model, x = cnn()
     g = tg.trace(model, x)
     g(x)
-    convs = [op for op in g.plan().ops if type(op).__name__ == "Conv2d"]
-    assert convs and all(op._saved is None for op in convs)
+    ops = g.plan().ops
+    assert any(type(op).__name__ == "Conv2d" for op in ops)
+    assert all(getattr(op, "_saved", None) is None for op in ops)

@@ -130,6 +130,12 @@ def _convert(b, node) -> None:
         _pool(b, node)
     elif op == "FusedElementwise":
         _fused(b, node)
+    elif op == "RNNCell":                       # h' = act(xw + h @ Whhᵀ): three ONNX nodes
+        w_t, hw, pre = b.temp(), b.temp(), b.temp()
+        b.emit("Transpose", [ins[2]], [w_t], perm=[1, 0])
+        b.emit("MatMul", [ins[1], w_t], [hw])
+        b.emit("Add", [ins[0], hw], [pre])
+        b.emit("Tanh" if a["nonlinearity"] == "tanh" else "Relu", [pre], [out])
     else:
         raise NotImplementedError(f"to_onnx: op {op_label(node)!r} ({op}) has no ONNX export")
 

@@ -130,8 +130,13 @@ def derivative(expr: str, wrt: str) -> str:
 
 
 def symbols(count: int) -> list:
-    """The letters an op's own local-derivative texts use for its inputs: x alone, else a, b, c, ..."""
-    return ["x"] if count == 1 else list(string.ascii_lowercase[:count])
+    """The letters an op's own local-derivative texts use for its inputs: x alone, else a, b, c, ...
+    (past z, as for a cat of many tensors: a₁, b₁, ...)."""
+    if count == 1:
+        return ["x"]
+    letters = string.ascii_lowercase
+    return [letters[k % 26] + ("".join("₀₁₂₃₄₅₆₇₈₉"[int(d)] for d in str(k // 26)) if k >= 26 else "")
+            for k in range(count)]
 
 
 def factor(text: str) -> str:
