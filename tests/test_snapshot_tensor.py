@@ -94,3 +94,12 @@ def test_inputs_without_requires_grad_get_no_gradient_events():
     receivers = {e["node"] for e in snap["events"] if e["phase"] == "backward"}
     names = {n["id"]: n.get("name") for n in snap["nodes"]}
     assert "w" in {names[r] for r in receivers} and "x" not in {names[r] for r in receivers}
+
+
+def test_non_finite_attrs_reach_the_browser_as_strict_json():
+    """softplus with threshold=inf (what binary_cross_entropy_with_logits uses) must not break the sync."""
+    x = tg.tensor([0.5, -1.0], requires_grad=True)
+    shot = tg.snapshot(x.softplus(threshold=float("inf")).sum())
+    json.dumps(shot, allow_nan=False)
+    (op,) = [n for n in shot["nodes"] if n.get("op") == "softplus"]
+    assert op["attrs"]["threshold"] == "inf"

@@ -103,6 +103,9 @@ class ValueAdapter:
         return plain.number(x)
 
 
+_NON_FINITE = {"Infinity": "inf", "-Infinity": "-inf", "NaN": "nan"}
+
+
 class TensorAdapter:
     """Tensor graphs: values are arrays (summarized), and the gradient each input receives is computed
     here by calling the op's own backward on the arrays, never touching the user's `.grad`."""
@@ -118,7 +121,10 @@ class TensorAdapter:
 
     def attrs(self, node) -> dict:
         attrs = node._op.attrs
-        return json.loads(json.dumps(attrs, default=repr)) if attrs else {}
+        if not attrs:
+            return {}
+        # JSON the browser accepts: tuples become lists, and inf/nan (softplus's threshold) strings
+        return json.loads(json.dumps(attrs, default=repr), parse_constant=_NON_FINITE.__getitem__)
 
     def name(self, node) -> str:
         return node.name or ""
