@@ -170,3 +170,26 @@ def test_values_are_off_the_cycle_collectors_list_and_still_freed_when_unused():
         pass
 
     assert gc.is_tracked(Tagged(1.0))
+
+
+def test_building_a_graph_sets_off_no_collection_and_leaves_the_collector_as_it_was():
+    import gc
+
+    collections = []
+
+    def record(phase, info):
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.callbacks.append(record)
+    try:
+        h = Value(1.0)
+        for _ in range(5_000):                   # 40,000 objects: dozens of collections otherwise
+            h = (h * 1.0001 + 0.001).tanh()
+        assert collections == [] and gc.isenabled()
+        gc.disable()
+        h = h * 2.0
+        assert not gc.isenabled()                # a collector the user turned off stays off
+    finally:
+        gc.enable()
+        gc.callbacks.remove(record)

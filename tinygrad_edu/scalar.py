@@ -7,11 +7,12 @@ rule per edge:  input.grad += ∂out/∂input · out.grad.
 Why no closures (unlike micrograd): a node that stores its parents and plain numbers forms no
 reference cycle, so Python frees a graph as soon as it is unused. For the same reason the
 cyclic garbage collector has nothing to find in a graph, yet it would walk every node each
-time it runs (a 1,000,000-node chain took 2-4x longer with it on), so Values are taken off
-its list (`_untrack`, below). Why no recursion: a chain of 1,000,000 operations must
-backpropagate, and Python's stack holds about a thousand frames.
+time it runs (a 1,000,000-node chain took 2-4x longer with it on), so nodes are made with it
+paused and are taken off its list (`_node`, below). Why no recursion: a chain of 1,000,000
+operations must backpropagate, and Python's stack holds about a thousand frames.
 """
 import ctypes
+import gc
 import math
 from numbers import Real
 
@@ -63,18 +64,18 @@ class Value:
         if isinstance(other, Value):
             return other
         if type(other) is float or type(other) is int or isinstance(other, Real):
-            return _node(float(other), (), "", ())
+            return _node(float(other), "")
         raise TypeError(f"Value {op}: unsupported operand of type {type(other).__name__} ({other!r}); "
                         "expected a Value or a real number")
 
     # ---- arithmetic: forward value and local derivatives side by side ------------------
     def __add__(self, other):
         other = self._lift(other, "+")
-        return _node(self.data + other.data, (self, other), "+", (1.0, 1.0))  # ∂(a+b)/∂a = ∂/∂b = 1
+        return _node(self.data + other.data, "+", self, 1.0, other, 1.0)  # ∂(a+b)/∂a = ∂/∂b = 1
 
     def __mul__(self, other):
         other = self._lift(other, "*")
-        return _node(self.data * other.data, (self, other), "*", (other.data, self.data))  # ∂(ab)/∂a = b
+        return _node(self.data * other.data, "*", self, other.data, other, self.data)  # ∂(ab)/∂a = b
 
     def __pow__(self, other):
         if isinstance(other, Value):
@@ -85,7 +86,7 @@ class Value:
         n, a = float(other), self.data
         out = _checked(lambda: a ** n, "**", f"{a!r} ** {n!r}")
         local = _power_rule(a, n)                                   # ∂(aⁿ)/∂a = n·aⁿ⁻¹
-        return _node(out, (self,), f"**{_fmt(n)}", (local,))
+        return _node(out, f"**{_fmt(n)}", self, local)
 
     def _pow_value(self, other: "Value") -> "Value":
         """a ** b with b in the graph too: ∂/∂a = b·a^(b-1), ∂/∂b = a^b·ln(a) (defined for a > 0)."""
@@ -93,21 +94,21 @@ class Value:
         out = _checked(lambda: a ** b, "**", f"{a!r} ** {b!r}")
         d_base = _power_rule(a, b)
         d_exp = out * math.log(a) if a > 0 else (0.0 if a == 0 and b > 0 else math.nan)
-        return _node(out, (self, other), "**", (d_base, d_exp))
+        return _node(out, "**", self, d_base, other, d_exp)
 
     def __neg__(self):
-        return _node(-self.data, (self,), "neg", (-1.0,))
+        return _node(-self.data, "neg", self, -1.0)
 
     def __sub__(self, other):
         other = self._lift(other, "-")
-        return _node(self.data - other.data, (self, other), "-", (1.0, -1.0))
+        return _node(self.data - other.data, "-", self, 1.0, other, -1.0)
 
     def __truediv__(self, other):
         other = self._lift(other, "/")
         if other.data == 0.0:
             raise ZeroDivisionError(f"Value /: division of {self.data!r} by zero")
         inv = 1.0 / other.data
-        return _node(self.data * inv, (self, other), "/", (inv, -self.data * inv * inv))  # ∂(a/b)/∂b = -a/b²
+        return _node(self.data * inv, "/", self, inv, other, -self.data * inv * inv)  # ∂(a/b)/∂b = -a/b²
 
     def __radd__(self, other):
         return self._lift(other, "+") + self
@@ -127,30 +128,30 @@ class Value:
     # ---- nonlinearities ----------------------------------------------------------------
     def relu(self):
         a = self.data
-        return _node(a if a > 0 else 0.0, (self,), "relu", (1.0 if a > 0 else 0.0,))
+        return _node(a if a > 0 else 0.0, "relu", self, 1.0 if a > 0 else 0.0)
 
     def tanh(self):
         t = math.tanh(self.data)                           # math.tanh saturates at ±1: no overflow
-        return _node(t, (self,), "tanh", (1.0 - t * t,))
+        return _node(t, "tanh", self, 1.0 - t * t)
 
     def sigmoid(self):
         s = _sigmoid(self.data)
-        return _node(s, (self,), "sigmoid", (s * (1.0 - s),))
+        return _node(s, "sigmoid", self, s * (1.0 - s))
 
     def exp(self):
         e = _checked(lambda: math.exp(self.data), "exp", repr(self.data))
-        return _node(e, (self,), "exp", (e,))
+        return _node(e, "exp", self, e)
 
     def log(self):
         if self.data <= 0.0:
             raise ValueError(f"Value.log: log is defined for positive numbers, got {self.data!r}")
-        return _node(math.log(self.data), (self,), "log", (1.0 / self.data,))
+        return _node(math.log(self.data), "log", self, 1.0 / self.data)
 
     def sin(self):
-        return _node(math.sin(self.data), (self,), "sin", (math.cos(self.data),))
+        return _node(math.sin(self.data), "sin", self, math.cos(self.data))
 
     def cos(self):
-        return _node(math.cos(self.data), (self,), "cos", (-math.sin(self.data),))
+        return _node(math.cos(self.data), "cos", self, -math.sin(self.data))
 
     # ---- backpropagation ---------------------------------------------------------------
     def topological_order(self) -> list:
@@ -205,14 +206,32 @@ class Value:
         return f"Value({name}data={self.data:.6g}, grad={self.grad:.6g})"
 
 
-def _node(data: float, parents: tuple, op: str, local: tuple) -> Value:
-    """Fast internal constructor: the forward value plus ∂out/∂parent for each parent."""
-    out = _new(Value)
-    out.data, out.grad, out._prev, out._op, out._local = data, 0.0, parents, op, local
-    out.label, out._mark = "", None
-    _untrack(out)
-    if parents:                # the tuple of parents too: a tuple holding Values stays tracked otherwise
-        _untrack(parents)
+def _node(data: float, op: str, a=None, da=0.0, b=None, db=0.0) -> Value:
+    """Fast internal constructor: the forward value, the op's name, and each parent (a, then b) with
+    the local derivative ∂out/∂parent beside it.
+
+    Every object a graph is made of is made here, with Python's cyclic collector paused (and left as
+    it was found): building a graph then never sets a collection off, which would walk whatever the
+    process holds and find nothing to free in a graph (see `_c_untrack`). The node and its tuple of
+    parents are also taken off the collector's list, so collections that other code sets off skip
+    the graph too. backward() makes no such objects (only floats and two lists), so it needs no pause."""
+    collecting = _collector_enabled()
+    _pause_collector()
+    try:
+        out = _new(Value)
+        if b is not None:
+            out._prev, out._local = (a, b), (da, db)
+        elif a is not None:
+            out._prev, out._local = (a,), (da,)
+        else:
+            out._prev = out._local = ()
+        out.data, out.grad, out._op, out.label, out._mark = data, 0.0, op, "", None
+        _untrack(out)
+        if a is not None:
+            _untrack(out._prev)
+    finally:
+        if collecting:
+            _resume_collector()
     return out
 
 
@@ -235,6 +254,7 @@ def _c_untrack():
 
 
 _untrack = _c_untrack()
+_collector_enabled, _pause_collector, _resume_collector = gc.isenabled, gc.disable, gc.enable
 
 
 def _parents(node: Value) -> tuple:
