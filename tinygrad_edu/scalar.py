@@ -169,8 +169,13 @@ class Value:
         How: Kahn's algorithm on the reversed graph. First count how many times each node is
         used; then start from the output and hand a node its turn only when every node that
         used it has passed its gradient back, so its gradient is complete. Iterative, so the
-        graph may be any depth, and it allocates no per-node containers.
+        graph may be any depth, and it allocates no per-node containers. The walk runs with the
+        cyclic collector paused (`_paused`): its iterators could set one off, for nothing.
         """
+        _paused(Value._backpropagate, self)    # (not self._backpropagate: that makes an object too)
+
+    def _backpropagate(self):
+        """The walk of `backward()`."""
         token = object()                        # marks nodes met in this call, no visited-set
         self._mark, self._uses, self._upstream = token, 0, 1.0      # ∂self/∂self = 1
         stack = [self]
@@ -210,11 +215,10 @@ def _node(data: float, op: str, a=None, da=0.0, b=None, db=0.0) -> Value:
     """Fast internal constructor: the forward value, the op's name, and each parent (a, then b) with
     the local derivative ∂out/∂parent beside it.
 
-    Every object a graph is made of is made here, with Python's cyclic collector paused (and left as
-    it was found): building a graph then never sets a collection off, which would walk whatever the
-    process holds and find nothing to free in a graph (see `_c_untrack`). The node and its tuple of
-    parents are also taken off the collector's list, so collections that other code sets off skip
-    the graph too. backward() makes no such objects (only floats and two lists), so it needs no pause."""
+    Every object a graph is made of is made here, with Python's cyclic collector paused as `_paused`
+    does (inline: this runs for every node), so building a graph never sets a collection off. The
+    node and its tuple of parents are also taken off the collector's list, so collections that other
+    code sets off skip the graph too (see `_c_untrack`)."""
     collecting = _collector_enabled()
     _pause_collector()
     try:
@@ -255,6 +259,19 @@ def _c_untrack():
 
 _untrack = _c_untrack()
 _collector_enabled, _pause_collector, _resume_collector = gc.isenabled, gc.disable, gc.enable
+
+
+def _paused(fn, *args):
+    """fn(*args) with Python's cyclic collector paused, and left on or off as it was found. For graph
+    building and backward(): they make many objects, none in a cycle, and a collection they set off
+    would walk everything the process holds (another engine's garbage too) and find nothing of theirs."""
+    collecting = _collector_enabled()
+    _pause_collector()
+    try:
+        return fn(*args)
+    finally:
+        if collecting:
+            _resume_collector()
 
 
 def _parents(node: Value) -> tuple:
