@@ -7,11 +7,10 @@ rule per edge:  input.grad += ∂out/∂input · out.grad.
 Why no closures (unlike micrograd): a node that stores its parents and plain numbers forms no
 reference cycle, so Python frees a graph as soon as it is unused. For the same reason the
 cyclic garbage collector has nothing to find in a graph, yet it would walk every node each
-time it runs (a 1,000,000-node chain took 2-4x longer with it on), so nodes are made with it
-paused and are taken off its list (`_node`, below). Why no recursion: a chain of 1,000,000
-operations must backpropagate, and Python's stack holds about a thousand frames.
+time it runs (a 1,000,000-node chain took 2-4x longer with it on), so nodes are made, and
+backward() walks them, with it paused (`_paused`, below). Why no recursion: a chain of
+1,000,000 operations must backpropagate, and Python's stack holds about a thousand frames.
 """
-import ctypes
 import gc
 import math
 from numbers import Real
@@ -54,8 +53,6 @@ class Value:
         if not isinstance(label, str):
             raise TypeError(f"Value: label must be a str, got {type(label).__name__}")
         self.label = label
-        if type(self) is Value:          # a subclass may add attributes that do form cycles
-            _untrack(self)
 
     # ---- building blocks -------------------------------------------------------------
     @staticmethod
@@ -216,9 +213,7 @@ def _node(data: float, op: str, a=None, da=0.0, b=None, db=0.0) -> Value:
     the local derivative ∂out/∂parent beside it.
 
     Every object a graph is made of is made here, with Python's cyclic collector paused as `_paused`
-    does (inline: this runs for every node), so building a graph never sets a collection off. The
-    node and its tuple of parents are also taken off the collector's list, so collections that other
-    code sets off skip the graph too (see `_c_untrack`)."""
+    does (inline: this runs for every node), so building a graph never sets a collection off."""
     collecting = _collector_enabled()
     _pause_collector()
     try:
@@ -230,9 +225,6 @@ def _node(data: float, op: str, a=None, da=0.0, b=None, db=0.0) -> Value:
         else:
             out._prev = out._local = ()
         out.data, out.grad, out._op, out.label, out._mark = data, 0.0, op, "", None
-        _untrack(out)
-        if a is not None:
-            _untrack(out._prev)
     finally:
         if collecting:
             _resume_collector()
@@ -242,33 +234,24 @@ def _node(data: float, op: str, a=None, da=0.0, b=None, db=0.0) -> Value:
 _new = object.__new__
 
 
-def _c_untrack():
-    """CPython's PyObject_GC_UnTrack, or a no-op where the C API is not there (other Pythons).
-
-    Why it is safe for a Value and its tuple of parents: the collector exists to free reference
-    cycles, and neither is ever in one. A Value refers to its parents, which existed before it, and
-    to numbers, strings and a plain marker object, none of which can refer back. Reference counting
-    still frees every node the moment nothing uses it; the collector just stops walking the graph."""
-    try:
-        untrack = ctypes.pythonapi.PyObject_GC_UnTrack
-    except AttributeError:
-        return lambda value: None
-    untrack.argtypes, untrack.restype = [ctypes.py_object], None
-    return untrack
-
-
-_untrack = _c_untrack()
 _collector_enabled, _pause_collector, _resume_collector = gc.isenabled, gc.disable, gc.enable
 
 
-def _paused(fn, *args):
-    """fn(*args) with Python's cyclic collector paused, and left on or off as it was found. For graph
-    building and backward(): they make many objects, none in a cycle, and a collection they set off
-    would walk everything the process holds (another engine's garbage too) and find nothing of theirs."""
+def _paused(fn, value):
+    """fn(value) with Python's cyclic collector paused, and left on or off as it was found (one named
+    argument, not *args: packing them would make a tuple, which could itself set a collection off).
+
+    Why it is safe for graph building and backward(): the collector exists to free reference cycles,
+    and neither makes one. A Value refers to its parents, which existed before it, and to numbers,
+    strings and a plain marker object, none of which can refer back; reference counting frees every
+    node the moment nothing uses it. Why it pays: a collection walks every object the process holds
+    (a growing graph, another engine's garbage), and building a graph makes enough objects to set one
+    off every few hundred nodes. The collections it would have set off happen at the next allocation
+    made anywhere else, with the same objects to look at."""
     collecting = _collector_enabled()
     _pause_collector()
     try:
-        return fn(*args)
+        return fn(value)
     finally:
         if collecting:
             _resume_collector()
