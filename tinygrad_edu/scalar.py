@@ -7,11 +7,11 @@ rule per edge:  input.grad += ∂out/∂input · out.grad.
 Why no closures (unlike micrograd): a node that stores its parents and plain numbers forms no
 reference cycle, so Python frees a graph as soon as it is unused. For the same reason the
 cyclic garbage collector has nothing to find in a graph, yet it would walk every node each
-time it runs (a 1,000,000-node chain took 2-4x longer with it on), so Values are taken off
-its list (`_untrack`, below). Why no recursion: a chain of 1,000,000 operations must
-backpropagate, and Python's stack holds about a thousand frames.
+time it runs (a 1,000,000-node chain took 2-4x longer with it on), so nodes are made, and
+backward() walks them, with it paused (`_paused`, below). Why no recursion: a chain of
+1,000,000 operations must backpropagate, and Python's stack holds about a thousand frames.
 """
-import ctypes
+import gc
 import math
 from numbers import Real
 
@@ -53,8 +53,6 @@ class Value:
         if not isinstance(label, str):
             raise TypeError(f"Value: label must be a str, got {type(label).__name__}")
         self.label = label
-        if type(self) is Value:          # a subclass may add attributes that do form cycles
-            _untrack(self)
 
     # ---- building blocks -------------------------------------------------------------
     @staticmethod
@@ -63,18 +61,18 @@ class Value:
         if isinstance(other, Value):
             return other
         if type(other) is float or type(other) is int or isinstance(other, Real):
-            return _node(float(other), (), "", ())
+            return _node(float(other), "")
         raise TypeError(f"Value {op}: unsupported operand of type {type(other).__name__} ({other!r}); "
                         "expected a Value or a real number")
 
     # ---- arithmetic: forward value and local derivatives side by side ------------------
     def __add__(self, other):
         other = self._lift(other, "+")
-        return _node(self.data + other.data, (self, other), "+", (1.0, 1.0))  # ∂(a+b)/∂a = ∂/∂b = 1
+        return _node(self.data + other.data, "+", self, 1.0, other, 1.0)  # ∂(a+b)/∂a = ∂/∂b = 1
 
     def __mul__(self, other):
         other = self._lift(other, "*")
-        return _node(self.data * other.data, (self, other), "*", (other.data, self.data))  # ∂(ab)/∂a = b
+        return _node(self.data * other.data, "*", self, other.data, other, self.data)  # ∂(ab)/∂a = b
 
     def __pow__(self, other):
         if isinstance(other, Value):
@@ -85,7 +83,7 @@ class Value:
         n, a = float(other), self.data
         out = _checked(lambda: a ** n, "**", f"{a!r} ** {n!r}")
         local = _power_rule(a, n)                                   # ∂(aⁿ)/∂a = n·aⁿ⁻¹
-        return _node(out, (self,), f"**{_fmt(n)}", (local,))
+        return _node(out, f"**{_fmt(n)}", self, local)
 
     def _pow_value(self, other: "Value") -> "Value":
         """a ** b with b in the graph too: ∂/∂a = b·a^(b-1), ∂/∂b = a^b·ln(a) (defined for a > 0)."""
@@ -93,21 +91,21 @@ class Value:
         out = _checked(lambda: a ** b, "**", f"{a!r} ** {b!r}")
         d_base = _power_rule(a, b)
         d_exp = out * math.log(a) if a > 0 else (0.0 if a == 0 and b > 0 else math.nan)
-        return _node(out, (self, other), "**", (d_base, d_exp))
+        return _node(out, "**", self, d_base, other, d_exp)
 
     def __neg__(self):
-        return _node(-self.data, (self,), "neg", (-1.0,))
+        return _node(-self.data, "neg", self, -1.0)
 
     def __sub__(self, other):
         other = self._lift(other, "-")
-        return _node(self.data - other.data, (self, other), "-", (1.0, -1.0))
+        return _node(self.data - other.data, "-", self, 1.0, other, -1.0)
 
     def __truediv__(self, other):
         other = self._lift(other, "/")
         if other.data == 0.0:
             raise ZeroDivisionError(f"Value /: division of {self.data!r} by zero")
         inv = 1.0 / other.data
-        return _node(self.data * inv, (self, other), "/", (inv, -self.data * inv * inv))  # ∂(a/b)/∂b = -a/b²
+        return _node(self.data * inv, "/", self, inv, other, -self.data * inv * inv)  # ∂(a/b)/∂b = -a/b²
 
     def __radd__(self, other):
         return self._lift(other, "+") + self
@@ -127,30 +125,30 @@ class Value:
     # ---- nonlinearities ----------------------------------------------------------------
     def relu(self):
         a = self.data
-        return _node(a if a > 0 else 0.0, (self,), "relu", (1.0 if a > 0 else 0.0,))
+        return _node(a if a > 0 else 0.0, "relu", self, 1.0 if a > 0 else 0.0)
 
     def tanh(self):
         t = math.tanh(self.data)                           # math.tanh saturates at ±1: no overflow
-        return _node(t, (self,), "tanh", (1.0 - t * t,))
+        return _node(t, "tanh", self, 1.0 - t * t)
 
     def sigmoid(self):
         s = _sigmoid(self.data)
-        return _node(s, (self,), "sigmoid", (s * (1.0 - s),))
+        return _node(s, "sigmoid", self, s * (1.0 - s))
 
     def exp(self):
         e = _checked(lambda: math.exp(self.data), "exp", repr(self.data))
-        return _node(e, (self,), "exp", (e,))
+        return _node(e, "exp", self, e)
 
     def log(self):
         if self.data <= 0.0:
             raise ValueError(f"Value.log: log is defined for positive numbers, got {self.data!r}")
-        return _node(math.log(self.data), (self,), "log", (1.0 / self.data,))
+        return _node(math.log(self.data), "log", self, 1.0 / self.data)
 
     def sin(self):
-        return _node(math.sin(self.data), (self,), "sin", (math.cos(self.data),))
+        return _node(math.sin(self.data), "sin", self, math.cos(self.data))
 
     def cos(self):
-        return _node(math.cos(self.data), (self,), "cos", (-math.sin(self.data),))
+        return _node(math.cos(self.data), "cos", self, -math.sin(self.data))
 
     # ---- backpropagation ---------------------------------------------------------------
     def topological_order(self) -> list:
@@ -168,8 +166,13 @@ class Value:
         How: Kahn's algorithm on the reversed graph. First count how many times each node is
         used; then start from the output and hand a node its turn only when every node that
         used it has passed its gradient back, so its gradient is complete. Iterative, so the
-        graph may be any depth, and it allocates no per-node containers.
+        graph may be any depth, and it allocates no per-node containers. The walk runs with the
+        cyclic collector paused (`_paused`): its iterators could set one off, for nothing.
         """
+        _paused(Value._backpropagate, self)    # (not self._backpropagate: that makes an object too)
+
+    def _backpropagate(self):
+        """The walk of `backward()`."""
         token = object()                        # marks nodes met in this call, no visited-set
         self._mark, self._uses, self._upstream = token, 0, 1.0      # ∂self/∂self = 1
         stack = [self]
@@ -206,36 +209,53 @@ class Value:
         return f"Value(data={self.data}, grad={self.grad}{label})"
 
 
-def _node(data: float, parents: tuple, op: str, local: tuple) -> Value:
-    """Fast internal constructor: the forward value plus ∂out/∂parent for each parent."""
-    out = _new(Value)
-    out.data, out.grad, out._prev, out._op, out._local = data, 0, parents, op, local
-    out.label, out._mark = "", None
-    _untrack(out)
-    if parents:                # the tuple of parents too: a tuple holding Values stays tracked otherwise
-        _untrack(parents)
+def _node(data: float, op: str, a=None, da=0.0, b=None, db=0.0) -> Value:
+    """Fast internal constructor: the forward value, the op's name, and each parent (a, then b) with
+    the local derivative ∂out/∂parent beside it.
+
+    Every object a graph is made of is made here, with Python's cyclic collector paused as `_paused`
+    does (inline: this runs for every node), so building a graph never sets a collection off."""
+    collecting = _collector_enabled()
+    _pause_collector()
+    try:
+        out = _new(Value)
+        if b is not None:
+            out._prev, out._local = (a, b), (da, db)
+        elif a is not None:
+            out._prev, out._local = (a,), (da,)
+        else:
+            out._prev = out._local = ()
+        out.data, out.grad, out._op, out.label, out._mark = data, 0, op, "", None
+    finally:
+        if collecting:
+            _resume_collector()
     return out
 
 
 _new = object.__new__
 
 
-def _c_untrack():
-    """CPython's PyObject_GC_UnTrack, or a no-op where the C API is not there (other Pythons).
+_collector_enabled, _pause_collector, _resume_collector = gc.isenabled, gc.disable, gc.enable
 
-    Why it is safe for a Value and its tuple of parents: the collector exists to free reference
-    cycles, and neither is ever in one. A Value refers to its parents, which existed before it, and
-    to numbers, strings and a plain marker object, none of which can refer back. Reference counting
-    still frees every node the moment nothing uses it; the collector just stops walking the graph."""
+
+def _paused(fn, value):
+    """fn(value) with Python's cyclic collector paused, and left on or off as it was found (one named
+    argument, not *args: packing them would make a tuple, which could itself set a collection off).
+
+    Why it is safe for graph building and backward(): the collector exists to free reference cycles,
+    and neither makes one. A Value refers to its parents, which existed before it, and to numbers,
+    strings and a plain marker object, none of which can refer back; reference counting frees every
+    node the moment nothing uses it. Why it pays: a collection walks every object the process holds
+    (a growing graph, another engine's garbage), and building a graph makes enough objects to set one
+    off every few hundred nodes. The collections it would have set off happen at the next allocation
+    made anywhere else, with the same objects to look at."""
+    collecting = _collector_enabled()
+    _pause_collector()
     try:
-        untrack = ctypes.pythonapi.PyObject_GC_UnTrack
-    except AttributeError:
-        return lambda value: None
-    untrack.argtypes, untrack.restype = [ctypes.py_object], None
-    return untrack
-
-
-_untrack = _c_untrack()
+        return fn(value)
+    finally:
+        if collecting:
+            _resume_collector()
 
 
 def _parents(node: Value) -> tuple:
