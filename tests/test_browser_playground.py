@@ -56,6 +56,16 @@ def kernel_state(page) -> dict:
     return {"steps": int(steps.split("=")[1]), "lr": float(lr.split("=")[1]), "lrs": lrs.split("=", 1)[1]}
 
 
+# Smoothness: the time between one drawn frame and the next, clocked in the page as each frame lands.
+FRAME_CLOCK = """() => {
+    const times = [];
+    const root = document.querySelector('.tge-pg');
+    new MutationObserver(() => times.push(performance.now()))
+        .observe(root, { attributes: true, attributeFilter: ['data-frames'] });
+    window.tgeFrameGaps = () => times.slice(1).map((t, i) => t - times[i]);
+}"""
+
+
 def counters(playground) -> tuple:
     return int(playground.get_attribute("data-frames") or 0), int(playground.get_attribute("data-steps") or 0)
 
@@ -116,11 +126,13 @@ def _play_change_and_pause(page, playground) -> dict:
     playground.locator('button[data-action="play"]').click()
     page.wait_for_function("Number(document.querySelector('.tge-pg').dataset.steps) > 0", timeout=15_000)
     page.wait_for_timeout(1000)
+    page.evaluate(FRAME_CLOCK)
     frames0, steps0 = counters(playground)
     start = time.monotonic()
     page.wait_for_timeout(3000)
     frames1, steps1 = counters(playground)
     seconds = time.monotonic() - start
+    gaps = sorted(page.evaluate("window.tgeFrameGaps()"))
     assert frames1 - frames0 >= 10 and steps1 > steps0                    # the curve and counter advance
     assert playground.locator(".tge-pg-epoch").text_content() != "Epoch 0"
     during = kernel_state(page)                                          # a cell runs while training
@@ -146,6 +158,8 @@ def _play_change_and_pause(page, playground) -> dict:
     _back_in_time(page, playground)
     return {"updates_per_second": (frames1 - frames0) / seconds,
             "steps_per_second": (steps1 - steps0) / seconds, "window_s": seconds, "viewport": "1280x800",
+            "frame_gap_ms": {"median": gaps[len(gaps) // 2], "p95": gaps[int(0.95 * (len(gaps) - 1))],
+                             "max": gaps[-1]},
             "network": "2-4-2-1, 500 points, batch 10", "load_average_1min": os.getloadavg()[0],
             "cpus": os.cpu_count()}
 

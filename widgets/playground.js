@@ -3,8 +3,8 @@
 // heatmap, the weights as edges, the loss curves. `initialize` runs the request loop once per model,
 // `render` draws one view; all DOM lookups stay inside the view's own element.
 
-const INTERVAL_MS = 50;          // at most ~20 requests, so ~20 frames, a second
-const TARGET_KERNEL_MS = 25;     // at the fastest speed, ask for as many steps as the kernel runs in this time
+const INTERVAL_MS = 40;          // at most 25 requests, so 25 frames, a second: ~20 arrive where the machine is busy
+const TARGET_KERNEL_MS = 20;     // at the fastest speed, ask for as many steps as the kernel runs in this time
 const IN_FLIGHT = 2;             // requests the kernel may hold at once
 const LOST_MS = 10000;           // a request unanswered this long is forgotten (the kernel was restarted)
 const MAX_STEPS = 20000;
@@ -42,7 +42,8 @@ function initialize({ model }) {
     timer = null;
     if (!model.get("playing") || inFlight.size >= IN_FLIGHT) return;
     const id = ++seq;
-    sentAt = performance.now();
+    const now = performance.now();         // on the beat of the last request, unless a whole beat was missed
+    sentAt = now - sentAt < 2 * period() ? Math.max(sentAt + period(), now - period() / 2) : now;
     inFlight.set(id, { k: stepsPerRequest(), sentAt });
     model.send({ type: "step", k: inFlight.get(id).k, id });
     schedule();
