@@ -100,6 +100,22 @@ def test_a_collective_that_waits_past_the_timeout_names_the_waiting_rank():
     assert seconds < 20                   # the hung rank sleeps 60 s: the watchdog ended the job
 
 
+def test_a_report_that_mpiexec_stopped_before_copying_still_names_the_rank(tmp_path):
+    # MPI_Abort may end the job before mpiexec has copied a rank's last stderr lines into its file
+    # (seen on a loaded machine: the rank went unnamed); the rank's own copy of its report fills in.
+    from tinygrad_edu.distributed.group import MARKER
+    from tinygrad_edu.distributed.launch import _failure, _Output
+
+    report = f"{MARKER} rank 0 of 2: all_reduce waited more than 1.5 s; stopping every rank\n"
+    (tmp_path / "0.err").write_text("")
+    (tmp_path / "1.err").write_text("")
+    (tmp_path / "rank0.failure").write_text(report)
+    error = _failure("job()", 2, 1, _Output(tmp_path, 2, False), "", tmp_path)
+    assert error.ranks == [0] and "waited more than 1.5 s" in str(error)
+    (tmp_path / "0.err").write_text("Traceback ...\n" + report)       # copied after all: said once
+    assert str(_failure("job()", 2, 1, _Output(tmp_path, 2, False), "", tmp_path)).count("waited") == 1
+
+
 def test_ddp_refuses_models_that_differ_between_ranks():
     message, ranks, _ = _run_failing("shapes")
     assert "rank 1's model differs from rank 0's" in message

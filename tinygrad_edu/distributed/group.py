@@ -24,6 +24,16 @@ DEFAULT_TIMEOUT = datetime.timedelta(minutes=5)
 MARKER = "tinygrad_edu.distributed:"   # starts every failure line, so launchers can find it in a log
 
 _group = None
+# Where `run()`'s worker wants this rank's failure report written as well as to stderr: mpiexec copies a
+# rank's stderr into its files through a pipe, and MPI_Abort may stop the ranks before the last lines
+# (the very report that names the rank) have gone through. None under a plain `mpiexec`.
+_report_path = None
+
+
+def report_failures_to(path) -> None:
+    """Also write this rank's failure report (traceback and the MARKER line) to the file `path`."""
+    global _report_path
+    _report_path = path
 
 
 def is_available() -> bool:
@@ -101,11 +111,16 @@ def _whoami() -> str:
     return f"rank {comm.Get_rank()} of {comm.Get_size()}"
 
 
-def abort(message: str, code: int = 1):
-    """Print `message` naming this rank, then stop every rank of the job (a group of one just exits)."""
+def abort(message: str, code: int = 1, details: str = ""):
+    """Print `message` naming this rank (after `details`, a traceback), then stop every rank of the job
+    (a group of one just exits)."""
     sys.stdout.flush()
-    sys.stderr.write(f"{MARKER} {_whoami()}: {message}; stopping every rank\n")
+    report = f"{details}{MARKER} {_whoami()}: {message}; stopping every rank\n"
+    sys.stderr.write(report)
     sys.stderr.flush()
+    if _report_path is not None:
+        with open(_report_path, "w") as f:       # closed, so on disk, before MPI_Abort
+            f.write(report)
     comm = _group.comm if _group is not None else mpi().COMM_WORLD
     if comm.Get_size() > 1:
         comm.Abort(code)
@@ -120,8 +135,7 @@ def fail(exc: BaseException):
         if exc.code in (None, 0):
             return
         abort(f"exited with status {exc.code!r}", exc.code if isinstance(exc.code, int) else 1)
-    traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
-    abort(f"raised {type(exc).__name__}: {exc}")
+    abort(f"raised {type(exc).__name__}: {exc}", details="".join(traceback.format_exception(exc)))
 
 
 def init_process_group(backend: str = "mpi", timeout=DEFAULT_TIMEOUT, world_size=None, rank=None):

@@ -131,14 +131,25 @@ def _stop(proc):
             continue
 
 
+def _stderr_with_report(output, rank: int, folder: Path) -> str:
+    """A rank's stderr as mpiexec saved it, with the rank's own copy of its failure report added where
+    mpiexec stopped the job before that report had gone through (see group.report_failures_to)."""
+    text, report = output.text(rank, "err"), folder / f"rank{rank}.failure"
+    if report.exists():
+        own = report.read_text(errors="replace")
+        if own.strip() and own.strip().splitlines()[-1] not in text:
+            text = f"{text}\n{own}" if text and not text.endswith("\n") else text + own
+    return text
+
+
 def _failure(what, nprocs, status, output, log, folder) -> DistributedError:
     """Name the rank(s) behind a failed job, with the end of the failing rank's stderr."""
+    stderr = [_stderr_with_report(output, rank, folder) for rank in range(nprocs)]
     reports = [(rank, line[len(MARKER):].strip()) for rank in range(nprocs)
-               for line in output.text(rank, "err").splitlines() if line.startswith(MARKER)]
+               for line in stderr[rank].splitlines() if line.startswith(MARKER)]
     if reports:
         ranks = sorted({rank for rank, _ in reports})
-        tail = [line for line in output.text(ranks[0], "err").splitlines()
-                if not line.startswith(MARKER)][-15:]
+        tail = [line for line in stderr[ranks[0]].splitlines() if not line.startswith(MARKER)][-15:]
         details = "\n".join(text for _, text in reports)
         message = f"run: {what} failed:\n{details}"
         if tail:

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from ..io import load, save
-from .group import fail, mpi
+from .group import fail, mpi, report_failures_to
 
 
 def _function(job: dict):
@@ -30,6 +30,7 @@ def _function(job: dict):
 def main(folder: Path) -> None:
     rank = mpi().COMM_WORLD.Get_rank()
     (folder / f"rank{rank}.pid").write_text(str(os.getpid()))
+    report_failures_to(folder / f"rank{rank}.failure")
     job = json.loads((folder / "job.json").read_text())
     if "script" in job:
         sys.argv = [job["script"], *job["args"]]
