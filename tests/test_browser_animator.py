@@ -3,26 +3,25 @@ Chromium through Playwright: lesson 02's graphs wholly visible, stepping to ∂f
 `w.step` following, the train_moons model at module level fitting the width with a Linear expanding on
 click, two views of one animator playing at the speed of one, and keys that never reach the notebook.
 Screenshots go to test-output/."""
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-ROOT = Path(__file__).resolve().parent.parent
-OUTPUT = ROOT / "test-output"
-VIEWPORT = {"width": 1280, "height": 800}
+from tests.browser_lab import (
+    CHROMIUM,
+    NO_CHROMIUM,
+    OUTPUT,
+    ROOT,
+    TOKEN,
+    launch,
+    new_page,
+    run_all_cells,
+    running_lab,
+)
 
-NO_CHROMIUM = f"{CHROMIUM} is absent (Debian package `chromium`; .ci/run installs it)"
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=NO_CHROMIUM),
               pytest.mark.xdist_group("jupyterlab")]
 
@@ -39,42 +38,6 @@ w""",
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_lab(folder: Path, port: int, token: str) -> subprocess.Popen:
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(folder / ".config"),
-           "JUPYTER_RUNTIME_DIR": str(folder / ".run"),
-           "JUPYTERLAB_SETTINGS_DIR": str(folder / ".settings"),
-           "JUPYTERLAB_WORKSPACES_DIR": str(folder / ".workspaces"),
-           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    return subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={folder}",
-         "--LabApp.expose_app_in_browser=True",
-         "--ServerApp.port_retries=0", "--LabApp.news_url=",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-         *(["--allow-root"] if os.geteuid() == 0 else [])],       # CI containers often run as root
-        env=env, stdout=subprocess.DEVNULL, stderr=(folder / "lab.log").open("w"))
-
-
-def wait_for_server(url: str, proc: subprocess.Popen, log: Path, timeout: float = 40) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"JupyterLab exited early:\n{log.read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as reply:
-                if reply.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"JupyterLab did not answer {url} within {timeout}s:\n{log.read_text()[-2000:]}")
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """One JupyterLab over a folder holding lesson 02, train_moons and a small test notebook, and one
@@ -86,42 +49,22 @@ def lab(tmp_path_factory):
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in TWO_VIEWS])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(notebook, folder / "two_views.ipynb")
-    port, token = free_port(), "tge-browser-test"
-    base = f"http://127.0.0.1:{port}"
-    server = start_lab(folder, port, token)
-    try:
-        wait_for_server(f"{base}/api/status?token={token}", server, folder / "lab.log")
-        with playwright.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            pages = []
+    with running_lab(folder) as base, playwright.sync_playwright() as p:
+        browser = launch(p)
+        pages = []
 
-            def open_notebook(name: str, widgets: int):
-                page = browser.new_page(viewport=VIEWPORT)
-                page.errors = []
-                page.on("pageerror", lambda e: page.errors.append(str(e)))
-                # each notebook in a fresh workspace of its own: no tab of an earlier test is restored
-                page.goto(f"{base}/lab/workspaces/{Path(name).stem}/tree/{name}?reset&token={token}")
-                page.wait_for_function("window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel",
-                                       timeout=60_000)
-                page.evaluate("""async () => {
-                    const panel = window.jupyterapp.shell.currentWidget;
-                    await panel.sessionContext.ready;
-                    await window.jupyterapp.commands.execute('notebook:run-all-cells');
-                }""")
-                page.locator(".tge-animator svg").nth(widgets - 1).wait_for(state="attached", timeout=120_000)
-                pages.append(page)
-                return page
+        def open_notebook(name: str, widgets: int):
+            page = new_page(browser)
+            # each notebook in a fresh workspace of its own: no tab of an earlier test is restored
+            run_all_cells(page, f"{base}/lab/workspaces/{Path(name).stem}/tree/{name}?reset&token={TOKEN}")
+            page.locator(".tge-animator svg").nth(widgets - 1).wait_for(state="attached", timeout=120_000)
+            pages.append(page)
+            return page
 
-            yield open_notebook
-            for page in pages:
-                page.close()
-            browser.close()
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        yield open_notebook
+        for page in pages:
+            page.close()
+        browser.close()
 
 
 def bring_into_view(page, selector: str) -> None:

@@ -5,20 +5,20 @@ back in time, the graph button opens a GraphAnimator; the race plays. Screenshot
 file browser open go to test-output/, and the measured update rate to test-output/playground_browser.json."""
 import json
 import os
-import subprocess
 import time
 
 import nbformat
 import pytest
 
-from tests.test_browser_animator import (
+from tests.browser_lab import (
     CHROMIUM,
-    CHROMIUM_ARGS,
     NO_CHROMIUM,
     OUTPUT,
-    free_port,
-    start_lab,
-    wait_for_server,
+    TOKEN,
+    launch,
+    new_page,
+    run_all_cells,
+    running_lab,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not __import__("pathlib").Path(CHROMIUM).exists(),
@@ -75,51 +75,23 @@ def test_playground_trains_in_jupyterlab(tmp_path):
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(notebook, tmp_path / "playground.ipynb")
-    port, token = free_port(), "tge-browser-test"
-    base = f"http://127.0.0.1:{port}"
-    no_news_toast(tmp_path)
-    lab = start_lab(tmp_path, port, token)
-    try:
-        wait_for_server(f"{base}/api/status?token={token}", lab, tmp_path / "lab.log")
-        with playwright.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1280, "height": 800})
-                errors = []
-                page.on("pageerror", lambda e: errors.append(str(e)))
-                page.goto(f"{base}/lab/tree/playground.ipynb?token={token}")
-                page.wait_for_function("window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel",
-                                       timeout=30_000)
-                page.evaluate("""async () => {
-                    await window.jupyterapp.shell.currentWidget.sessionContext.ready;
-                    await window.jupyterapp.commands.execute('notebook:run-all-cells');
-                }""")
-                playground = page.locator(".tge-pg")
-                playground.locator("canvas.tge-pg-heatmap").wait_for(timeout=30_000)
-                page.locator(".tge-race canvas.tge-race-map").wait_for(timeout=30_000)
-                assert page.locator(".jp-FileBrowser").is_visible()          # the file browser is open
-                assert playground.locator(".tge-pg-epoch").text_content() == "Epoch 0"
-                rate = _play_change_and_pause(page, playground)
-                _open_graph(playground)
-                _race(page)
-                (OUTPUT / "playground_browser.json").write_text(json.dumps(rate, indent=1) + "\n")
-                assert not [e for e in errors if "tge" in e or "playground" in e or "race" in e], errors
-            finally:
-                browser.close()
-    finally:
-        lab.terminate()
+    with running_lab(tmp_path) as base, playwright.sync_playwright() as p:
+        browser = launch(p)
         try:
-            lab.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            lab.kill()
-
-
-def no_news_toast(folder) -> None:
-    """JupyterLab asks in a toast whether to fetch its news, which would cover the screenshots: answer
-    "no" in the settings it reads at start-up (start_lab sets JUPYTERLAB_SETTINGS_DIR to folder/.settings)."""
-    settings = folder / ".settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True, exist_ok=True)
-    (settings / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
+            page = new_page(browser)
+            run_all_cells(page, f"{base}/lab/tree/playground.ipynb?token={TOKEN}", timeout_ms=30_000)
+            playground = page.locator(".tge-pg")
+            playground.locator("canvas.tge-pg-heatmap").wait_for(timeout=30_000)
+            page.locator(".tge-race canvas.tge-race-map").wait_for(timeout=30_000)
+            assert page.locator(".jp-FileBrowser").is_visible()          # the file browser is open
+            assert playground.locator(".tge-pg-epoch").text_content() == "Epoch 0"
+            rate = _play_change_and_pause(page, playground)
+            _open_graph(playground)
+            _race(page)
+            (OUTPUT / "playground_browser.json").write_text(json.dumps(rate, indent=1) + "\n")
+            assert not [e for e in page.errors if "tge" in e or "playground" in e or "race" in e], page.errors
+        finally:
+            browser.close()
 
 
 def _play_change_and_pause(page, playground) -> dict:

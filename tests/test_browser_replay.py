@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import tinygrad_edu as tg
-from tests.test_browser_animator import CHROMIUM, CHROMIUM_ARGS, NO_CHROMIUM, OUTPUT
+from tests.browser_lab import CHROMIUM, NO_CHROMIUM, OUTPUT, launch, new_page
 from tinygrad_edu.widgets import GraphAnimator
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=NO_CHROMIUM)]
@@ -30,11 +30,10 @@ def test_replay_plays_without_a_kernel(tmp_path):
     last = len(animator.events) - 1
     ids = {n["label"]: n["id"] for n in animator.snapshot["nodes"] if n["kind"] == "var" and n["label"]}
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(p)
         try:
-            page = browser.new_page(viewport={"width": 1300, "height": 900})
-            errors, requests = [], []
-            page.on("pageerror", lambda e: errors.append(str(e)))
+            page = new_page(browser, viewport={"width": 1300, "height": 900})
+            requests = []
             page.on("request", lambda r: requests.append(r.url))
             page.goto(path.as_uri())
             page.locator(".tge-animator svg").wait_for(timeout=10_000)
@@ -69,7 +68,7 @@ def test_replay_plays_without_a_kernel(tmp_path):
             OUTPUT.mkdir(exist_ok=True)
             page.screenshot(path=str(tmp_path / "replay.png"), full_page=True)
             page.screenshot(path=str(OUTPUT / "browser_replay.png"), full_page=True)
-            assert errors == []
+            assert page.errors == []
             assert all(url.startswith("file:") or url.startswith("data:") for url in requests), requests
         finally:
             browser.close()
@@ -99,11 +98,9 @@ def test_removed_view_leaves_no_listeners_or_timers(tmp_path):
     path, _ = replay_file(tmp_path)
     from tinygrad_edu.widgets.static_files import ANIMATOR_MODULE, module_source
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(p)
         try:
-            page = browser.new_page()
-            errors = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
+            page = new_page(browser)
             page.goto(path.as_uri())
             page.locator(".tge-animator svg").wait_for(timeout=10_000)
             code = module_source("local_model.js", *ANIMATOR_MODULE) + CLEANUP_CHECK
@@ -114,7 +111,7 @@ def test_removed_view_leaves_no_listeners_or_timers(tmp_path):
             assert result["playedOn"] >= 1                          # the model's timer outlives a view
             assert result["step"] == result["before"]              # and stops with the model
             assert page.locator(".tge-animator").count() == 1      # the replay's own view is untouched
-            assert errors == []
+            assert page.errors == []
         finally:
             browser.close()
 
@@ -137,9 +134,9 @@ def test_browser_shows_what_python_says_at_every_step_with_reuse_and_broadcastin
     read = """(ids) => Object.fromEntries(ids.map((id) => [id,
         [...document.querySelectorAll(`g.node[id="${id}"] text`)].slice(-2).map((t) => t.textContent)]))"""
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(p)
         try:
-            page = browser.new_page()
+            page = new_page(browser)
             page.goto(path.as_uri())
             page.locator(".tge-animator svg").wait_for(timeout=10_000)
             page.keyboard.press("Home")

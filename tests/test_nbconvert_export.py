@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from traitlets.config import Config
 
-from tests.test_browser_animator import CHROMIUM, CHROMIUM_ARGS, OUTPUT, ROOT
+from tests.browser_lab import CHROMIUM, OUTPUT, ROOT, launch, new_page
 from tests.test_snapshot_value import classic
 from tinygrad_edu.widgets import GraphAnimator
 from tinygrad_edu.widgets.nbconvert_export import STATE_MIME, VIEW_MIME, AnimatorHTMLExporter
@@ -46,11 +46,9 @@ def test_exported_lesson_02_has_its_pictures_outside_any_script(lesson_02_html):
 def test_exported_lesson_02_replays_with_the_network_off(lesson_02_html):
     playwright = pytest.importorskip("playwright.sync_api")
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(p)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            errors = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
+            page = new_page(browser)
             page.route("http*://**", lambda route: route.abort())      # offline: the CDN never answers
             page.goto(lesson_02_html.as_uri())
             page.locator(".tge-animator svg").nth(1).wait_for(timeout=15_000)
@@ -64,7 +62,7 @@ def test_exported_lesson_02_replays_with_the_network_off(lesson_02_html):
             first.scroll_into_view_if_needed()
             OUTPUT.mkdir(exist_ok=True)
             page.screenshot(path=str(OUTPUT / "export_lesson02_offline.png"))
-            assert errors == []
+            assert page.errors == []
         finally:
             browser.close()
 
