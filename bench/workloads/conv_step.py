@@ -3,9 +3,10 @@
 cost inside the engine, against PyTorch CPU (oneDNN) and a careful hand-written NumPy im2col step.
 The threads=1 case pins every library to one thread: on this shared 2-core machine a 2-thread BLAS or
 OpenMP pool stalls badly whenever another process holds a core, and one thread compares engines alone.
-The malloc=keep case runs every peer with glibc keeping freed memory (bench/harness.py KEEP_MALLOC): at
-the defaults a step of ours (peak about 6 MB above the previous step's) gives its pages back at the end
-and faults them in again on the next, a cost of the allocator, not of the convolution.
+tinygrad_edu itself tells glibc to keep freed memory (tinygrad_edu/backend/allocator.py): at glibc's
+defaults a step of ours (peak about 6 MB above the previous step's) gave its pages back at the end and
+faulted them in again on the next, a cost of the allocator, not of the convolution. PyTorch and NumPy run
+at glibc's defaults; the malloc=keep case gives every peer the same setting (bench/harness.py KEEP_MALLOC).
 
 Peak memory: in a fresh process per peer, after two warm-up steps, how far one step raises the peak
 resident memory (the kernel's high-water mark, reset before the step) above what the process held

@@ -3,12 +3,17 @@ steps at batch 32 (input size 64, sum of the outputs as the loss), against PyTor
 fused C++ cells) and hand-written NumPy forward and backward passes through time (the input projection
 as one matrix multiply, then a loop over the steps: what NumPy can do with no autodiff at all). This is
 the dynamic-graph lesson's workload: our layers are a Python loop over time steps, one fused cell op a
-step. Cases with threads=1 pin every library to one thread."""
+step. Cases with threads=1 pin every library to one thread.
+
+tinygrad_edu tells glibc to keep freed memory for the next step (tinygrad_edu/backend/allocator.py);
+PyTorch and NumPy run with glibc's defaults. The malloc=keep cases give every peer that same setting
+(bench/harness.py KEEP_MALLOC), so they compare the engines with the allocator held equal."""
 from bench import Skip
 
 BASELINE = "torch"
 PEERS = ["tinygrad_edu", "torch", "numpy"]
-CASES = [{"layer": name, "threads": threads} for threads in (1, 2) for name in ("RNN", "LSTM", "GRU")]
+CASES = [{"layer": name, "threads": threads} for threads in (1, 2) for name in ("RNN", "LSTM", "GRU")] + \
+        [{"layer": name, "threads": 1, "malloc": "keep"} for name in ("RNN", "LSTM", "GRU")]
 STEPS, BATCH, HIDDEN = 50, 32, 64
 
 

@@ -1,6 +1,6 @@
 """Backends: one array module (`xp`) per device. "cpu" is NumPy, "cuda" is CuPy (loaded on first use),
 "strict" is a test-only NumPy wrapper whose arrays refuse implicit conversion to NumPy, as CuPy's do."""
-from . import cpu, cuda, strict
+from . import allocator, cpu, cuda, strict
 from .cuda import CUDA_INSTALL_HINT
 from .registry import (
     DEVICE_BY_TYPE,
@@ -18,6 +18,7 @@ from .registry import (
 )
 
 cpu.register()
+allocator.keep_freed_memory()
 register_loader("cuda", cuda.register)
 register_loader("strict", strict.register)
 
