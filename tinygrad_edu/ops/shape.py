@@ -76,6 +76,8 @@ class Stack(Op):
     local = ("1 on its own slice",)
 
     def forward(self, xp, *xs):
+        if self.attrs["axis"] == 0 and xs[0].ndim:        # one C call, where xp.stack makes a view per input
+            return xp.concatenate(xs).reshape((len(xs),) + xs[0].shape)
         return xp.stack(xs, axis=self.attrs["axis"])
 
     def backward(self, xp, g, *xs, out):

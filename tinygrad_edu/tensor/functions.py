@@ -19,6 +19,9 @@ from .elementwise import _MATMUL, _MAXIMUM, _MINIMUM
 
 
 def _same_shapes_except(tensors, axis, where):
+    first = tensors[0].array.shape
+    if all(t.array.shape == first for t in tensors):   # the usual case (a layer's 50 time steps)
+        return
     first = tensors[0].shape
     for t in tensors[1:]:
         if len(t.shape) != len(first) or any(
@@ -34,6 +37,8 @@ def _common(tensors, where):
         raise ValueError(f"{where}: expected a non-empty sequence of tensors")
     tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
     common = tensors[0].dtype
+    if all(t.array.dtype == common for t in tensors):     # nothing to promote: the usual case
+        return tensors
     for t in tensors[1:]:
         common = dtypes.promote_types(common, t.dtype)
     return [t._cast(common) for t in tensors]
