@@ -95,9 +95,11 @@ class _RNNBase(Module):
             projected, recurrent = projected + b_ih, (w_hh, b_hh)
         elif b_ih is not None:                      # the gates only see b_ih + b_hh: add both here, once
             projected = projected + (b_ih + b_hh)
+        w_t = xp_of(w_hh.array).ascontiguousarray(w_hh.array.T)    # for the cells' forward (ops.recurrent)
         outputs = []
         for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
-            state, h = self.cell(projected[t], state, *recurrent)
+            op = self.cell_op().with_transposed(w_hh.array, w_t)
+            state, h = self.cell(op, projected[t], state, *recurrent)
             outputs.append(h)
         return stack(outputs[::-1] if reverse else outputs, 0), state
 
@@ -145,9 +147,12 @@ class RNN(_RNNBase):
         super().__init__(input_size, hidden_size, num_layers, **kwargs)
         self.nonlinearity = nonlinearity
 
-    def cell(self, xw, h, *recurrent):
+    def cell_op(self):
+        return RNNCell(nonlinearity=self.nonlinearity)
+
+    def cell(self, op, xw, h, *recurrent):
         """One time step: the new hidden state is the step's output and the next step's state."""
-        h = apply(RNNCell(nonlinearity=self.nonlinearity), xw, h, *recurrent)
+        h = apply(op, xw, h, *recurrent)
         return h, h
 
     def forward(self, x, hx=None):
@@ -161,9 +166,11 @@ class LSTM(_RNNBase):
 
     gates = 4
 
-    def cell(self, xw, hc, *recurrent):
+    cell_op = LSTMCell
+
+    def cell(self, op, xw, hc, *recurrent):
         """One time step: the state is h and c stacked, (2, N, H); the output is h."""
-        hc = apply(LSTMCell(), xw, hc, *recurrent)
+        hc = apply(op, xw, hc, *recurrent)
         return hc, hc[0]
 
     def forward(self, x, hx=None):
@@ -183,9 +190,11 @@ class GRU(_RNNBase):
     gates = 3
     cell_takes_bias = True
 
-    def cell(self, xw, h, *recurrent):
+    cell_op = GRUCell
+
+    def cell(self, op, xw, h, *recurrent):
         """One time step: the new hidden state is the step's output and the next step's state."""
-        h = apply(GRUCell(), xw, h, *recurrent)
+        h = apply(op, xw, h, *recurrent)
         return h, h
 
     def forward(self, x, hx=None):

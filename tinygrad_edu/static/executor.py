@@ -28,7 +28,7 @@ def _matmul_into(xp, out, a, b):
 def forward_of(op):
     """op.forward, except that what an op keeps for a dynamic backward (Conv2d's im2col columns) is
     dropped right away: a graph's backward is nodes of its own, so it would only hold memory."""
-    if "_saved" not in getattr(type(op), "__slots__", ()):
+    if not hasattr(type(op), "_saved"):               # a slot of the op's class or of one it extends
         return op.forward
 
     def forward(xp, *arrays):
