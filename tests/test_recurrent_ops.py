@@ -122,6 +122,31 @@ def test_saved_gates_and_recomputed_gates_give_the_same_backward(op, state_shape
         np.testing.assert_allclose(a, b, rtol=1e-14)
 
 
+@pytest.mark.parametrize("op, state_shape, gates", [(RNNCell(nonlinearity="tanh"), (N, H), 1),
+                                                     (LSTMCell(), (2, N, H), 4), (GRUCell(), (N, H), 3)])
+def test_a_handed_transposed_weight_is_used_once_and_only_for_its_own_weight(op, state_shape, gates):
+    """with_transposed() is a layout, never a second weight: a copy of wᵀ gives the same forward; a
+    stale one (for an array that is no longer the forward's) is ignored; a forward lets go of it."""
+    xw, state = R.standard_normal((N, gates * H)), R.standard_normal(state_shape)
+    w = R.standard_normal((gates * H, H))
+    plain = type(op)(**op.attrs).forward(np, xw, state, w)
+    laid_out = op.with_transposed(w, np.ascontiguousarray(w.T)).forward(np, xw, state, w)
+    np.testing.assert_allclose(laid_out, plain, rtol=1e-14)
+    assert op._transposed is None
+    stale = np.zeros((H, gates * H))
+    np.testing.assert_array_equal(op.with_transposed(w.copy(), stale).forward(np, xw, state, w), plain)
+
+
+def test_graph_runs_of_a_layer_keep_no_gates():
+    """A static graph's backward is nodes of its own, so its cells drop the gates they would save."""
+    from tinygrad_edu.static.executor import forward_of
+
+    op = LSTMCell()
+    xw, hc, w = R.standard_normal((N, 4 * H)), R.standard_normal((2, N, H)), R.standard_normal((4 * H, H))
+    forward_of(op)(np, xw, hc, w)
+    assert op._saved is None
+
+
 def test_a_layer_builds_one_cell_node_per_time_step():
     """The dynamic-graph lesson draws the unrolled loop: 5 steps, 5 cells, each fed by the previous one."""
     lstm = nn.LSTM(3, 4)
