@@ -103,9 +103,9 @@ def unbroadcast(xp, g, shape: tuple) -> Any:
     if gshape == shape:
         return g
     lead = len(gshape) - len(shape)
+    if shape and gshape[lead:] == shape:  # only leading axes were added (a bias): one sum, no reshape
+        return g.sum(axis=0) if lead == 1 else g.sum(axis=tuple(range(lead)))
     stretched = tuple(i + lead for i, size in enumerate(shape) if size == 1 and gshape[i + lead] != 1)
-    if not stretched and shape:        # only leading axes were added (a bias): one sum, no reshaped view
-        return g.sum(axis=tuple(range(lead)))
     g = g.sum(axis=tuple(range(lead)) + stretched, keepdims=True)
     return g.reshape(shape)
 

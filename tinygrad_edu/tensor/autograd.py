@@ -115,13 +115,15 @@ class _Pending:
 
     A tensor is always created after its inputs, so popping the newest node (largest creation number
     `_seq`) reaches each node only after every node that uses it has passed its gradient on: one pass,
-    no recursion. A gradient that arrives twice is summed, in place once the sum is our own array."""
+    no recursion. Leaves pass nothing on, so they skip the heap: their sums wait in `leaves` until the
+    walk ends. A gradient that arrives twice is summed, in place once the sum is our own array."""
 
-    __slots__ = ("grads", "heap", "owned", "create_graph")
+    __slots__ = ("grads", "heap", "leaves", "owned", "create_graph")
 
     def __init__(self, create_graph: bool):
         self.grads: dict = {}
         self.heap: list = []
+        self.leaves: list = []
         self.owned: set = set()
         self.create_graph = create_graph
 
@@ -130,7 +132,10 @@ class _Pending:
         prev = self.grads.get(key)
         if prev is None:
             self.grads[key] = g
-            heappush(self.heap, (-node._seq, node))
+            if node._op is None:
+                self.leaves.append(node)
+            else:
+                heappush(self.heap, (-node._seq, node))
         elif self.create_graph or key not in self.owned:
             self.grads[key] = prev + g
             self.owned.add(key)
@@ -143,17 +148,14 @@ class _Pending:
         or copied (when not our own array) once, then each use adds only its slice."""
         key, total = id(node), self.grads.get(id(node))
         if total is None:
-            heappush(self.heap, (-node._seq, node))
-            total = backend.XP_BY_TYPE[type(node.array)].zeros_like(node.array)
+            array = node.array  # (zeros is one C call; zeros_like a Python wrapper around two)
+            total = backend.XP_BY_TYPE[type(array)].zeros(array.shape, array.dtype)
+            self.add(node, total)
         elif key not in self.owned:
             total = total.copy()
-        self.grads[key] = total
+            self.grads[key] = total
         self.owned.add(key)
         vjp_into(op, backend.XP_BY_TYPE[type(total)], total, g, inputs)
-
-    def pop(self) -> tuple:
-        node = heappop(self.heap)[1]
-        return node, self.grads.pop(id(node))
 
 
 # map() with these runs in C: a list comprehension would add a Python frame per node (CPython 3.11)
@@ -167,10 +169,24 @@ def _input_grads(node: Tensor, g, create_graph: bool) -> tuple:
         inputs, out, xp = list(parents), node, graph_xp
     else:
         inputs, out, xp = list(map(_ARRAY, parents)), node.array, backend.XP_BY_TYPE[type(node.array)]
-    grads = vjp(node._op, xp, g, inputs, out, list(map(_REQUIRES_GRAD, parents)))
+    needs = list(map(_REQUIRES_GRAD, parents)) if node._op.uses_needs else None  # (only they read it)
+    grads = vjp(node._op, xp, g, inputs, out, needs)
     if grad_mode.anomaly:
         _check_grads(node._op, grads)
     return grads
+
+
+def _finish(node: Tensor, g, create_graph: bool, capture, handed: set):
+    """A node's gradient is complete: its hooks run, then it is captured (grad()) or stored in `.grad`
+    (leaves, and tensors that retain_grad())."""
+    if node._hooks:
+        g = _run_hooks(node, g, create_graph)
+    if capture is not None:
+        if id(node) in capture:
+            capture[id(node)] = g if create_graph else _as_array(g, node.array)
+    elif node._op is None or node._retains_grad:
+        _accumulate_leaf(node, g, create_graph, handed)
+    return g
 
 
 def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool, capture=None) -> None:
@@ -179,30 +195,28 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool, capt
     pending, handed = _Pending(create_graph), set[int]()
     for root, g in zip(roots, root_grads):
         pending.add(root, g)
+    heap, grads = pending.heap, pending.grads
     recording, grad_mode.enabled = grad_mode.enabled, create_graph
     try:
-        while pending.heap:
-            node, g = pending.pop()
-            if node._hooks:
-                g = _run_hooks(node, g, create_graph)
-            if capture is not None:
-                if id(node) in capture:
-                    capture[id(node)] = g if create_graph else _as_array(g, node.array)
-            elif node._op is None or node._retains_grad:
-                _accumulate_leaf(node, g, create_graph, handed)
-            if node._op is None:
-                continue
+        while heap:
+            node = heappop(heap)[1]
+            g = grads.pop(id(node))
+            if node._hooks or node._retains_grad or capture is not None:
+                g = _finish(node, g, create_graph, capture, handed)
             if node._freed:
                 raise _freed_error(node)
-            if node._op.backward_into is not None and not create_graph:  # x[t]: add a slice, in place
-                if node._parents[0].requires_grad:
-                    pending.add_into(node._parents[0], node._op, g, list(map(_ARRAY, node._parents)))
+            op, parents = node._op, node._parents
+            if op.backward_into is not None and not create_graph:  # x[t]: add a slice, in place
+                if parents[0].requires_grad:
+                    pending.add_into(parents[0], op, g, list(map(_ARRAY, parents)))
             else:
-                for parent, pg in zip(node._parents, _input_grads(node, g, create_graph)):
+                for parent, pg in zip(parents, _input_grads(node, g, create_graph)):
                     if pg is not None and parent.requires_grad:
                         pending.add(parent, pg)
             if not retain_graph:
                 node._freed = True
+        for leaf in pending.leaves:
+            _finish(leaf, grads[id(leaf)], create_graph, capture, handed)
     finally:
         grad_mode.enabled = recording
 

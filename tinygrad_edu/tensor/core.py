@@ -98,16 +98,6 @@ def _apply1(op, x: "Tensor") -> "Tensor":
     return _record(op, kind, op.forward(backend.XP_BY_TYPE[kind], data), (x,), x.requires_grad)
 
 
-def _apply2(op, a: "Tensor", b: "Tensor") -> "Tensor":
-    """`apply` for the many two-input ops, without the generic loops (a few µs per op matter)."""
-    x, y = a.array, b.array
-    kind = type(x)
-    if type(y) is not kind:
-        raise _device_mismatch(op.name, (a, b))
-    out = op.forward(backend.XP_BY_TYPE[kind], x, y)
-    return _record(op, kind, out, (a, b), a.requires_grad or b.requires_grad)
-
-
 def _device_mismatch(name: str, tensors) -> RuntimeError:
     devices = ", ".join(backend.device_of(t.array) for t in tensors)
     return RuntimeError(
@@ -568,16 +558,22 @@ def _pair(a, b) -> tuple:
 
 
 def _binary(op, a, b) -> Tensor:
-    """A two-input op; `op` is a shared instance (ops without attrs hold no state)."""
+    """A two-input op, `apply` without its generic loops (a few µs per op matter); `op` is a shared
+    instance (ops without attrs hold no state)."""
     if type(a) is not Tensor or type(b) is not Tensor or a.array.dtype is not b.array.dtype:
         try:
             a, b = _pair(a, b)
         except TypeError as err:  # an operand that is no number, array or Tensor: name the op
             raise TypeError(f"{op.name}: {err}") from None
+    x, y = a.array, b.array
+    kind = type(x)
+    if type(y) is not kind:
+        raise _device_mismatch(op.name, (a, b))
     try:
-        return _apply2(op, a, b)
+        out = op.forward(backend.XP_BY_TYPE[kind], x, y)
     except ValueError:
         problem = op.describe_mismatch(a.shape, b.shape)
         if problem is None:
             raise
         raise ShapeError(problem) from None
+    return _record(op, kind, out, (a, b), a.requires_grad or b.requires_grad)

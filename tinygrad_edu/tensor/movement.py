@@ -218,7 +218,7 @@ class MovementMethods:
                      for v in value]
             value = np.zeros(0, np.int64) if not value else value
         t = self._lift(value)
-        if t.dtype.kind not in "biu":
+        if t.array.dtype.kind not in "biu":
             raise IndexError(f"{where}: index tensors must be integer or bool, got dtype {t.dtype}")
         return t
 
@@ -229,7 +229,10 @@ class MovementMethods:
         spec: list = []
         tensors: list = []
         for k in key:
-            if k is None:
+            if self._is_tensor(k):  # first: an index tensor is the common case, and no number
+                tensors.append(self._as_index(k, "getitem"))
+                spec.append(("array", len(tensors) - 1))
+            elif k is None:
                 spec.append(None)
             elif k is Ellipsis:
                 spec.append("...")
@@ -238,7 +241,7 @@ class MovementMethods:
                 spec.append(("slice",) + tuple(None if v is None else operator.index(v) for v in bounds))
             elif isinstance(k, numbers.Integral) and not isinstance(k, (bool, np.bool_)):
                 spec.append(int(k))
-            elif (self._is_tensor(k) or isinstance(k, (list, tuple, np.ndarray, bool, np.bool_))
+            elif (isinstance(k, (list, tuple, np.ndarray, bool, np.bool_))
                   or type(k) in backend.XP_BY_TYPE):  # (a tuple inside the key is a list of indices)
                 tensors.append(self._as_index(k, "getitem"))
                 spec.append(("array", len(tensors) - 1))

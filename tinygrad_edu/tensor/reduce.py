@@ -42,7 +42,7 @@ class ReduceMethods:
         return self._op1(op_cls(axis=ax, keepdims=keep(keepdim, keepdims), **attrs))
 
     def _need_float(self, where: str) -> None:
-        if self.dtype.kind != "f":
+        if self.array.dtype.kind != "f":
             raise TypeError(
                 f"{where}: expected a floating point tensor, got dtype {self.dtype}; "
                 "convert with .float() first"
