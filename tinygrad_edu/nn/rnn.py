@@ -22,6 +22,8 @@ class _RNNBase(Module):
 
     gates = 1
     cell_takes_bias = False        # True where the cell needs b_hh apart from b_ih (the GRU)
+    # Each layer gives cell_op() (a fresh op for one time step, from ops.recurrent) and
+    # cell(op, xw, state, *recurrent) (one step: returns the next state and the step's output).
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
                  bidirectional=False):
