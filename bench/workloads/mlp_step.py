@@ -3,12 +3,17 @@ at batch 32 and 256: tinygrad_edu's Tensor engine vs PyTorch CPU vs a hand-writt
 OpenBLAS (under NumPy and tinygrad_edu) is set to put its idle threads to sleep after ~1M cycles
 (OPENBLAS_THREAD_TIMEOUT=20) instead of spinning ~0.1 s into the next peer's sample, which on the
 2-core machine made the 2-thread figures swing 10-100x. Cases with threads=1 pin every library to one
-thread: they show the engines alone."""
+thread: they show the engines alone.
+
+tinygrad_edu tells glibc to keep freed memory for the next step (tinygrad_edu/backend/allocator.py);
+PyTorch and the hand-written NumPy step run at glibc's defaults. The malloc=keep cases give every peer
+that same setting (bench/harness.py KEEP_MALLOC): the engines with the allocator held equal."""
 from bench import Skip
 
 BASELINE = "numpy"
 PEERS = ["tinygrad_edu", "torch", "numpy"]
-CASES = [{"batch": 32}, {"batch": 256}, {"batch": 32, "threads": 1}, {"batch": 256, "threads": 1}]
+CASES = [{"batch": 32}, {"batch": 256}, {"batch": 32, "threads": 1}, {"batch": 256, "threads": 1},
+         {"batch": 32, "threads": 1, "malloc": "keep"}, {"batch": 256, "threads": 1, "malloc": "keep"}]
 SIZES = (784, 256, 128, 10)
 LR = 0.01
 
