@@ -14,7 +14,6 @@ heap fragmentation leaves. Nothing changes where the C library is not glibc, whe
 variable is set (whoever set it has chosen), or with TINYGRAD_EDU_MALLOC=default.
 """
 import ctypes
-import ctypes.util
 import os
 import platform
 
@@ -33,7 +32,7 @@ def keep_freed_memory() -> dict | None:
         return None
     if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
         return None
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    libc = ctypes.CDLL(None)                         # this process: glibc is loaded already
     if libc.mallopt(_M_MMAP_THRESHOLD, KEEP["mmap_threshold"]) != 1 or \
             libc.mallopt(_M_TRIM_THRESHOLD, KEEP["trim_threshold"]) != 1:
         return None                                  # mallopt returns 1 on success
