@@ -22,7 +22,6 @@ def _same_shapes_except(tensors, axis, where):
     first = tensors[0].array.shape
     if all(t.array.shape == first for t in tensors):   # the usual case (a layer's 50 time steps)
         return
-    first = tensors[0].shape
     for t in tensors[1:]:
         if len(t.shape) != len(first) or any(
             x != y for i, (x, y) in enumerate(zip(t.shape, first)) if i != axis
