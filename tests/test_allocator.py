@@ -32,16 +32,23 @@ def run_steps(**env) -> tuple:
     done = subprocess.run([sys.executable, "-c", STEPS], env={**clean, **env}, capture_output=True, text=True,
                           check=True)
     faults, applied = done.stdout.split(" ", 1)
-    return int(faults), applied.strip()
+    return int(faults), applied.strip(), done.stderr
 
 
 def test_arrays_made_and_freed_again_reuse_their_pages():
-    faults, applied = run_steps()
+    faults, applied, _ = run_steps()
     assert applied == "{'mmap_threshold': 33554432, 'trim_threshold': 67108864}"
     assert faults < 100                                # 20 x 4 x 512 pages fault again by default
 
 
 def test_the_opt_out_and_any_malloc_variable_leave_glibc_as_it_is():
-    faults, applied = run_steps(TINYGRAD_EDU_MALLOC="default")
+    faults, applied, _ = run_steps(TINYGRAD_EDU_MALLOC="default")
     assert applied == "None" and faults > 20 * 4 * 400
     assert run_steps(MALLOC_ARENA_MAX="2")[1] == "None"
+
+
+def test_a_misspelt_choice_is_named_and_changes_nothing():
+    faults, applied, stderr = run_steps(TINYGRAD_EDU_MALLOC="defualt")
+    assert applied == "None" and faults > 20 * 4 * 400
+    assert "TINYGRAD_EDU_MALLOC='defualt' is not 'keep' or 'default'; malloc is left as it is" in stderr
+    assert run_steps(TINYGRAD_EDU_MALLOC="keep")[1] != "None"

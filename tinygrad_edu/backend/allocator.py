@@ -11,11 +11,13 @@ What: the two thresholds are fixed at the limits glibc's own adaptive rules reac
 freed a 32 MB block: blocks under 32 MB come from the heap and are reused, and up to 64 MB of free memory
 may stay at its top. A process may therefore hold up to ~64 MB more than its live arrays, plus whatever
 heap fragmentation leaves. Nothing changes where the C library is not glibc, where any MALLOC_*
-variable is set (whoever set it has chosen), or with TINYGRAD_EDU_MALLOC=default.
+variable is set (whoever set it has chosen), or with TINYGRAD_EDU_MALLOC=default ("keep", the default,
+may be given too; any other value is named in a warning and changes nothing).
 """
 import ctypes
 import os
 import platform
+import warnings
 
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3      # mallopt's parameter numbers (glibc's malloc.h)
 KEEP = {"mmap_threshold": 32 << 20, "trim_threshold": 64 << 20}
@@ -28,7 +30,12 @@ def keep_freed_memory() -> dict | None:
     """Apply KEEP to this process's malloc where that is glibc and nobody chose otherwise; returns what
     was applied (also in `applied`), or None."""
     global applied
-    if os.environ.get(OPT_OUT) == "default" or any(name.startswith("MALLOC_") for name in os.environ):
+    choice = os.environ.get(OPT_OUT, "keep")
+    if choice not in ("keep", "default"):
+        warnings.warn(f"{OPT_OUT}={choice!r} is not 'keep' or 'default'; malloc is left as it is",
+                      stacklevel=2)
+        return None
+    if choice == "default" or any(name.startswith("MALLOC_") for name in os.environ):
         return None
     if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
         return None
